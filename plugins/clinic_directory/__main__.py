@@ -1,0 +1,3 @@
+from clinic_directory.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of ``clinic-directory``; one module each, discovered by ``cli``."""

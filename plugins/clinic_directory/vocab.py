@@ -1,0 +1,273 @@
+"""The controlled vocabularies of the clinic record, defined once.
+
+Each term carries its stored value, the label people read and a one-line plain
+explanation. The JSON Schema, the validator, the templates, the filters and the
+guide links are all derived from these tables, so adding a term here is the only
+change needed to accept it everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Term:
+    value: str
+    label: str
+    explanation: str
+    guide: str = ""  # site-relative URL of the guide section explaining it
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """An ordered, immutable set of terms; the order is the display order."""
+
+    name: str
+    terms: tuple[Term, ...]
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __contains__(self, value: object) -> bool:
+        return any(term.value == value for term in self.terms)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(term.value for term in self.terms)
+
+    def get(self, value: str) -> Term:
+        for term in self.terms:
+            if term.value == value:
+                return term
+        raise KeyError(f"{value!r} is not a known {self.name}")
+
+    def label(self, value: str) -> str:
+        return self.get(value).label
+
+
+def _vocabulary(name: str, *rows: tuple[str, ...]) -> Vocabulary:
+    return Vocabulary(name, tuple(Term(*row) for row in rows))
+
+
+ROUTES_GUIDE = "guide/routes/"
+CONDITIONS_GUIDE = "guide/conditions/"
+CHOOSING_GUIDE = "guide/choosing-a-clinic/"
+COST_GUIDE = "guide/cost-and-insurance/"
+
+ROUTES = _vocabulary(
+    "route",
+    ("iv_infusion", "IV infusion",
+     "Ketamine given slowly into a vein, usually over about 40 minutes; the most studied way to give it for depression.",
+     ROUTES_GUIDE + "#iv-infusion"),
+    ("intramuscular", "Intramuscular injection",
+     "Ketamine injected into a muscle in the clinic; less studied than IV infusion.",
+     ROUTES_GUIDE + "#intramuscular"),
+    ("esketamine_nasal", "Esketamine nasal spray (Spravato)",
+     "The FDA-approved nasal spray for treatment-resistant depression, used only under observation at a REMS-certified site.",
+     ROUTES_GUIDE + "#esketamine-nasal"),
+    ("oral_sublingual", "Oral or sublingual",
+     "Compounded ketamine swallowed or dissolved under the tongue; not FDA-approved for any psychiatric condition.",
+     ROUTES_GUIDE + "#oral-sublingual"),
+    ("subcutaneous", "Subcutaneous injection",
+     "Ketamine injected just under the skin; tested in one large randomized trial.",
+     ROUTES_GUIDE + "#subcutaneous"),
+    ("at_home", "At-home (telehealth)",
+     "Ketamine prescribed through telehealth and taken at home without a clinician present; the FDA has warned about the risks.",
+     ROUTES_GUIDE + "#at-home"),
+)
+
+CONDITIONS = _vocabulary(
+    "condition",
+    ("treatment_resistant_depression", "Treatment-resistant depression",
+     "Depression that has not improved after at least two antidepressants given at an adequate dose and duration.",
+     CONDITIONS_GUIDE + "#treatment-resistant-depression"),
+    ("major_depression", "Major depression",
+     "Major depressive disorder; racemic ketamine is used off-label, esketamine is approved for some patients.",
+     CONDITIONS_GUIDE + "#treatment-resistant-depression"),
+    ("depression_with_suicidal_thoughts", "Depression with suicidal thoughts",
+     "Major depression with acute suicidal thoughts or behaviour; ketamine has not been shown to prevent suicide.",
+     CONDITIONS_GUIDE + "#suicidal-thoughts"),
+    ("bipolar_depression", "Bipolar depression",
+     "The depressive phase of bipolar disorder; evidence comes from two small trials.",
+     CONDITIONS_GUIDE + "#bipolar-depression"),
+    ("ptsd", "PTSD",
+     "Post-traumatic stress disorder; trial results are mixed.",
+     CONDITIONS_GUIDE + "#ptsd"),
+    ("anxiety", "Anxiety disorders",
+     "Evidence is limited to small trials; the clearest signal is for social anxiety.",
+     CONDITIONS_GUIDE + "#anxiety"),
+    ("chronic_pain", "Chronic pain",
+     "Long-lasting pain; outside complex regional pain syndrome the evidence shows short-term benefit at best.",
+     CONDITIONS_GUIDE + "#chronic-pain"),
+    ("crps", "Complex regional pain syndrome (CRPS)",
+     "A chronic pain condition, usually in a limb; the pain condition with the most support for ketamine (moderate evidence).",
+     CONDITIONS_GUIDE + "#chronic-pain"),
+    ("fibromyalgia", "Fibromyalgia",
+     "Widespread chronic pain; evidence for ketamine is weak or absent.",
+     CONDITIONS_GUIDE + "#chronic-pain"),
+    ("migraine", "Migraine",
+     "Recurring severe headaches; evidence for ketamine is weak or absent.",
+     CONDITIONS_GUIDE + "#chronic-pain"),
+    ("neuropathic_pain", "Neuropathic pain",
+     "Pain from nerve damage; evidence for ketamine is weak for most kinds.",
+     CONDITIONS_GUIDE + "#chronic-pain"),
+)
+
+CREDENTIALS = _vocabulary(
+    "credential",
+    ("MD", "MD", "Doctor of Medicine: a licensed physician.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("DO", "DO", "Doctor of Osteopathic Medicine: a licensed physician.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("NP", "NP", "Nurse practitioner: an advanced practice nurse who can prescribe.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("PA", "PA", "Physician assistant: prescribes under a physician's supervision or collaboration.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("CRNA", "CRNA", "Certified registered nurse anesthetist: a nurse trained to give anaesthesia.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("RN", "RN", "Registered nurse.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("PhD", "PhD", "A doctorate, often held by psychologists; does not allow prescribing.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("PsyD", "PsyD", "Doctor of Psychology: a clinical psychologist; does not allow prescribing.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("LCSW", "LCSW", "Licensed clinical social worker: provides psychotherapy.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("LPC", "LPC", "Licensed professional counselor: provides psychotherapy.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("LMFT", "LMFT", "Licensed marriage and family therapist: provides psychotherapy.", CHOOSING_GUIDE + "#who-treats-you"),
+)
+
+SPECIALTIES = _vocabulary(
+    "specialty",
+    ("anesthesiology", "Anesthesiology", "Doctors trained in anaesthesia, airway care and monitoring.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("nurse_anesthesia", "Nurse anesthesia", "Anaesthesia care given by a nurse anesthetist (CRNA).", CHOOSING_GUIDE + "#who-treats-you"),
+    ("psychiatry", "Psychiatry", "The medical specialty of mental health; psychiatrists diagnose and prescribe.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("psychiatric_nursing", "Psychiatric nursing", "Nursing focused on mental health, including psychiatric nurse practitioners.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("emergency_medicine", "Emergency medicine", "Doctors trained in emergency care, including airway and resuscitation.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("critical_care", "Critical care", "Intensive-care medicine, including airway and resuscitation.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("family_medicine", "Family medicine", "General medical care for all ages.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("internal_medicine", "Internal medicine", "General medical care for adults.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("pain_medicine", "Pain medicine", "Diagnosis and treatment of chronic pain.", CHOOSING_GUIDE + "#who-treats-you"),
+    ("psychotherapy", "Psychotherapy", "Talking therapy, including integration sessions after ketamine.", CHOOSING_GUIDE + "#who-treats-you"),
+)
+
+ROLES = _vocabulary(
+    "role",
+    ("medical_director", "Medical director", "The clinician responsible for the clinic's medical protocols."),
+    ("prescriber", "Prescriber", "Evaluates patients and prescribes the treatment."),
+    ("administers_treatment", "Gives the treatment", "Gives the ketamine and monitors the patient during the session."),
+    ("therapist", "Therapist", "Provides psychotherapy or integration sessions."),
+    ("nurse", "Nurse", "Nursing care and monitoring."),
+)
+
+SAFETY_PRACTICES = _vocabulary(
+    "safety practice",
+    ("medical_screening", "Medical screening",
+     "A medical history and physical exam before treatment.", CHOOSING_GUIDE + "#screening"),
+    ("psychiatric_screening", "Psychiatric screening",
+     "An in-person psychiatric evaluation, including substance-use history, before treatment.", CHOOSING_GUIDE + "#screening"),
+    ("vital_signs_monitoring", "Vital-sign monitoring",
+     "Blood pressure, heart rate and oxygen level are checked before and during the session.", CHOOSING_GUIDE + "#monitoring"),
+    ("pulse_oximetry", "Pulse oximetry",
+     "A finger sensor watches blood oxygen throughout the session.", CHOOSING_GUIDE + "#monitoring"),
+    ("acls_staff", "ACLS-trained staff",
+     "Staff certified in Advanced Cardiac Life Support are present during treatment.", CHOOSING_GUIDE + "#monitoring"),
+    ("emergency_equipment", "Emergency equipment on site",
+     "Equipment to manage breathing or heart emergencies is on site.", CHOOSING_GUIDE + "#monitoring"),
+    ("written_protocol", "Written protocol",
+     "The clinic has a written treatment protocol it will share.", CHOOSING_GUIDE + "#protocol"),
+    ("coordinates_with_own_clinician", "Coordinates with your clinicians",
+     "The clinic works with your own prescriber or therapist.", CHOOSING_GUIDE + "#protocol"),
+    ("defined_treatment_plan", "Defined treatment plan",
+     "Treatment follows a plan with a defined course and end point.", CHOOSING_GUIDE + "#protocol"),
+    ("integration_therapy", "Integration therapy",
+     "Psychotherapy sessions that help you make sense of the experience.", "guide/what-to-expect/#integration"),
+    ("ride_home_required", "Ride home required",
+     "You must not drive after a session; the clinic asks that someone takes you home.", "guide/what-to-expect/#afterwards"),
+)
+
+PAYMENT_METHODS = _vocabulary(
+    "payment method",
+    ("cash", "Cash or check", "Payment in cash or by check.", COST_GUIDE),
+    ("card", "Credit or debit card", "Payment by card.", COST_GUIDE),
+    ("hsa_fsa", "HSA / FSA", "Health savings or flexible spending accounts.", COST_GUIDE),
+    ("financing", "Financing", "A third-party loan or payment plan; read the terms and interest rate.", COST_GUIDE),
+    ("sliding_scale", "Sliding scale", "Reduced prices based on income.", COST_GUIDE),
+)
+
+MEMBERSHIPS = _vocabulary(
+    "membership",
+    ("askp3", "ASKP3",
+     "American Society of Ketamine Physicians, Psychotherapists & Practitioners: a professional society, not a regulator or accrediting body.",
+     CHOOSING_GUIDE + "#memberships"),
+    ("asa", "ASA",
+     "American Society of Anesthesiologists: a professional society, not a regulator or accrediting body.",
+     CHOOSING_GUIDE + "#memberships"),
+    ("aana", "AANA",
+     "American Association of Nurse Anesthesiology: a professional society, not a regulator or accrediting body.",
+     CHOOSING_GUIDE + "#memberships"),
+    ("apa", "APA",
+     "American Psychiatric Association: a professional society, not a regulator or accrediting body.",
+     CHOOSING_GUIDE + "#memberships"),
+)
+
+STATUSES = _vocabulary(
+    "status",
+    ("active", "Open", "The clinic is operating."),
+    ("temporarily_closed", "Temporarily closed", "The clinic is closed for now and expects to reopen."),
+    ("closed", "Closed", "The clinic has closed; its page stays so that old links still explain what happened."),
+)
+
+PRICE_UNITS = _vocabulary(
+    "price unit",
+    ("session", "per session", "The price of one treatment session.", COST_GUIDE + "#comparable-price"),
+    ("series", "per series", "A package of several sessions; divided by the number of sessions for comparison.", COST_GUIDE + "#comparable-price"),
+    ("consultation", "per consultation", "An evaluation or follow-up visit without treatment; never counted as a session price.", COST_GUIDE + "#comparable-price"),
+    ("month", "per month", "A monthly fee, common for at-home programmes; never counted as a session price.", COST_GUIDE + "#comparable-price"),
+)
+
+DAYS = _vocabulary(
+    "day",
+    ("mon", "Monday", ""), ("tue", "Tuesday", ""), ("wed", "Wednesday", ""),
+    ("thu", "Thursday", ""), ("fri", "Friday", ""), ("sat", "Saturday", ""), ("sun", "Sunday", ""),
+)
+
+STATES = _vocabulary(
+    "state",
+    ("AL", "Alabama", ""), ("AK", "Alaska", ""), ("AZ", "Arizona", ""), ("AR", "Arkansas", ""),
+    ("CA", "California", ""), ("CO", "Colorado", ""), ("CT", "Connecticut", ""), ("DE", "Delaware", ""),
+    ("DC", "District of Columbia", ""), ("FL", "Florida", ""), ("GA", "Georgia", ""), ("HI", "Hawaii", ""),
+    ("ID", "Idaho", ""), ("IL", "Illinois", ""), ("IN", "Indiana", ""), ("IA", "Iowa", ""),
+    ("KS", "Kansas", ""), ("KY", "Kentucky", ""), ("LA", "Louisiana", ""), ("ME", "Maine", ""),
+    ("MD", "Maryland", ""), ("MA", "Massachusetts", ""), ("MI", "Michigan", ""), ("MN", "Minnesota", ""),
+    ("MS", "Mississippi", ""), ("MO", "Missouri", ""), ("MT", "Montana", ""), ("NE", "Nebraska", ""),
+    ("NV", "Nevada", ""), ("NH", "New Hampshire", ""), ("NJ", "New Jersey", ""), ("NM", "New Mexico", ""),
+    ("NY", "New York", ""), ("NC", "North Carolina", ""), ("ND", "North Dakota", ""), ("OH", "Ohio", ""),
+    ("OK", "Oklahoma", ""), ("OR", "Oregon", ""), ("PA", "Pennsylvania", ""), ("PR", "Puerto Rico", ""),
+    ("RI", "Rhode Island", ""), ("SC", "South Carolina", ""), ("SD", "South Dakota", ""), ("TN", "Tennessee", ""),
+    ("TX", "Texas", ""), ("UT", "Utah", ""), ("VT", "Vermont", ""), ("VA", "Virginia", ""),
+    ("WA", "Washington", ""), ("WV", "West Virginia", ""), ("WI", "Wisconsin", ""), ("WY", "Wyoming", ""),
+)
+
+LANGUAGES = _vocabulary(
+    "language",
+    ("en", "English", ""), ("es", "Spanish", ""), ("zh", "Chinese", ""), ("vi", "Vietnamese", ""),
+    ("tl", "Tagalog", ""), ("ko", "Korean", ""), ("ru", "Russian", ""), ("ar", "Arabic", ""),
+    ("ht", "Haitian Creole", ""), ("fr", "French", ""), ("pt", "Portuguese", ""), ("de", "German", ""),
+    ("hi", "Hindi", ""), ("ja", "Japanese", ""), ("pl", "Polish", ""), ("it", "Italian", ""),
+    ("fa", "Persian", ""), ("hy", "Armenian", ""), ("ase", "American Sign Language", ""),
+)
+
+#: Every vocabulary, keyed by the name used in the schema's ``$defs`` and the index.
+ALL: Mapping[str, Vocabulary] = MappingProxyType({
+    "route": ROUTES,
+    "condition": CONDITIONS,
+    "credential": CREDENTIALS,
+    "specialty": SPECIALTIES,
+    "role": ROLES,
+    "safety": SAFETY_PRACTICES,
+    "payment": PAYMENT_METHODS,
+    "membership": MEMBERSHIPS,
+    "status": STATUSES,
+    "price_unit": PRICE_UNITS,
+    "day": DAYS,
+    "state": STATES,
+    "language": LANGUAGES,
+})
