@@ -1,0 +1,54 @@
+# The project's commands. `make serve` and `make test` bootstrap everything they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLI := $(PY) -m clinic_directory
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PORT ?= 8000
+N ?= 10000
+
+.PHONY: serve html publish validate test lint bench clean install
+
+# Build the sample site, serve it on http://localhost:$(PORT) and rebuild on changes.
+serve: install
+	$(CLI) serve --port $(PORT)
+
+# Build once into output/ (exits non-zero, leaving output/ untouched, on any invalid record).
+html: install
+	$(CLI) validate
+	$(CLI) build -s pelicanconf.py
+
+# The public build: real clinics only, absolute URLs (set SITEURL, sub-path allowed).
+publish: install
+	$(CLI) validate --publish clinics
+	$(CLI) build -s publishconf.py
+
+validate: install
+	$(CLI) validate
+
+# The whole test suite, browser tests included.
+test: install
+	$(PY) -m pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$status
+
+lint: install
+	$(VENV)/bin/ruff check plugins tests bench scripts pelicanconf.py publishconf.py
+	$(VENV)/bin/ruff format --check plugins tests bench scripts pelicanconf.py publishconf.py
+
+bench: install
+	$(PY) bench/bench.py --n $(N)
+
+install: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf output output.building output.previous

@@ -1,0 +1,43 @@
+"""``clinic-directory build``: validate and build the site; publish nothing on error."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from clinic_directory.build import build_site, load_settings
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "build",
+        help="build the site into the output folder (untouched if anything fails)",
+    )
+    add_build_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-s",
+        "--settings",
+        type=Path,
+        default=Path("pelicanconf.py"),
+        help="Pelican settings file (default: pelicanconf.py)",
+    )
+    parser.add_argument("-o", "--output", type=Path, help="output folder (default: OUTPUT_PATH)")
+    parser.add_argument(
+        "--records",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="record folder to build instead of CLINICS_PATHS (repeatable)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings, records=args.records)
+    result = build_site(settings, args.output)
+    print(f"built {result.files} files into {result.output} in {result.seconds:.2f} s")
+    return 0

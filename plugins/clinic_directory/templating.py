@@ -1,0 +1,46 @@
+"""Jinja filters and globals the theme relies on.
+
+Autoescape is on for every template; these helpers cover the places where
+escaping HTML is not enough (JSON inside ``<script>``) or where templates need
+the vocabulary.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from clinic_directory import vocab
+from clinic_directory.assets import asset_url
+
+#: Characters that could end a ``<script>`` block or open a comment inside it.
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+
+
+def json_for_script(value: Any) -> Markup:
+    """JSON that is safe inside ``<script type="application/ld+json">``, even with
+    ``</script>`` in a clinic's name: the unsafe characters become JSON escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return Markup(text.translate(_SCRIPT_UNSAFE).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def term(vocabulary: str, value: str) -> vocab.Term:
+    return vocab.ALL[vocabulary].get(value)
+
+
+def money(amount: float | None) -> str:
+    if amount is None:
+        return ""
+    return f"${amount:,.0f}" if float(amount).is_integer() else f"${amount:,.2f}"
+
+
+def tel(phone: str) -> str:
+    """A ``tel:`` target: the digits of a phone number, with its leading ``+``."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"+{digits}" if phone.strip().startswith("+") else digits
+
+
+FILTERS = {"jsonld": json_for_script, "money": money, "tel": tel}
+GLOBALS = {"asset": asset_url, "term": term, "vocab": vocab}
