@@ -83,9 +83,17 @@ def test_lists_paginate_in_the_neutral_order(tiny_site: TinySite) -> None:
     assert "Page 1 of 3" in first
     assert (tiny_site.output / "clinics/page/3/index.html").exists()
     assert (tiny_site.output / "clinics/tx/page/2/index.html").exists()
-    shown = re.findall(r'data-id="(tx/clinic-[a-e])"', "".join(
-        tiny_site.page(p) for p in ("clinics/index.html", "clinics/page/2/index.html", "clinics/page/3/index.html")
-    ))
+    shown = re.findall(
+        r'data-id="(tx/clinic-[a-e])"',
+        "".join(
+            tiny_site.page(p)
+            for p in (
+                "clinics/index.html",
+                "clinics/page/2/index.html",
+                "clinics/page/3/index.html",
+            )
+        ),
+    )
     # Same state and city: the documented monthly rotation decides, not the name.
     expected = sorted(shown, key=lambda i: hashlib.sha256(f"2026-11:{i}".encode()).hexdigest())
     assert shown == expected
@@ -141,7 +149,7 @@ def test_every_page_carries_the_csp_and_the_crisis_line(tiny_site: TinySite) -> 
     for page in tiny_site.output.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "Content-Security-Policy" in html, page
-        if "http-equiv=\"refresh\"" not in html:
+        if 'http-equiv="refresh"' not in html:
             assert "988" in html, page
             assert "<script>" not in html and " onclick=" not in html, page
 
@@ -159,7 +167,7 @@ def test_sub_path_build_links_all_resolve(tiny_site: TinySite) -> None:
             link = urljoin(page_url, link)
             if not link.startswith(site_url + "/"):
                 continue
-            path = link[len(site_url):].split("#")[0].split("?")[0].lstrip("/")
+            path = link[len(site_url) :].split("#")[0].split("?")[0].lstrip("/")
             target = tiny_site.output / path
             if not (target.is_file() or (target / "index.html").is_file()):
                 missing.add((page.relative_to(tiny_site.output).as_posix(), link))
@@ -179,6 +187,23 @@ def test_state_page_compares_prices_per_route(tiny_site: TinySite) -> None:
     tiny_site.build()
     html = tiny_site.page("clinics/tx/index.html")
     assert "<h1>Ketamine clinics in Texas</h1>" in html
-    table = html[html.index('<table class="comparison">'):]
+    table = html[html.index('<table class="comparison">') :]
     assert "IV infusion" in table and "$483.33" in table
     assert Path(tiny_site.output / "schema/clinic.schema.json").exists()
+
+
+def test_public_build_publishes_sitemap_feed_and_robots(tiny_site: TinySite) -> None:
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.build("publishconf.py", SITEURL="https://example.org/directory")
+    sitemap = tiny_site.page("sitemap.xml")
+    assert "<loc>https://example.org/directory/clinics/tx/lantern-hill/</loc><lastmod>2026-09-14</lastmod>" in sitemap
+    assert "https://example.org/directory/about/" in sitemap
+    assert "Sitemap: https://example.org/directory/sitemap.xml" in tiny_site.page("robots.txt")
+    assert "Lantern Hill Ketamine Clinic, Austin, TX" in tiny_site.page("feeds/clinics.atom.xml")
+
+
+def test_development_build_asks_robots_to_stay_away(tiny_site: TinySite) -> None:
+    tiny_site.add("tx/sample-clinic", record(sample=True), folder="samples")
+    tiny_site.build()
+    assert "Disallow: /" in tiny_site.page("robots.txt")
+    assert not (tiny_site.output / "sitemap.xml").exists()

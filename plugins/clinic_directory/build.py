@@ -83,8 +83,7 @@ def build_site(settings: dict[str, Any], output: Path | None = None) -> BuildRes
             Pelican(settings).run()
         if errors.messages:
             raise BuildFailedError(
-                "the build logged errors, so nothing was published:\n"
-                + "\n".join(errors.messages)
+                "the build logged errors, so nothing was published:\n" + "\n".join(errors.messages)
             )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

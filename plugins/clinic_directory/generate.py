@@ -21,6 +21,7 @@ from pelican.urlwrappers import URLWrapper
 
 from clinic_directory import export, vocab
 from clinic_directory.assets import collect_theme_assets
+from clinic_directory.discovery import recently_verified_feed, robots_txt, sitemap_xml
 from clinic_directory.errors import InvalidRecordsError
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.map import map_setup_script
@@ -43,7 +44,9 @@ class Clinic(Content):
     def __init__(self, record: ClinicRecord, *, settings: dict, context: dict) -> None:
         metadata = {"title": record.name, "slug": record.slug, "state": record.state}
         source = str(Path(settings["PATH"]).parent / record.source)
-        super().__init__("", metadata=metadata, settings=settings, source_path=source, context=context)
+        super().__init__(
+            "", metadata=metadata, settings=settings, source_path=source, context=context
+        )
         self.record = record
 
     @property
@@ -73,7 +76,11 @@ def neutral_order_key(clinic: Clinic, salt: str) -> tuple[str, str, str]:
     (documented on the ordering page).
     """
     digest = hashlib.sha256(f"{salt}:{clinic.record.identity}".encode()).hexdigest()
-    return (vocab.STATES.label(clinic.data["address"]["state"]), clinic.data["address"]["city"].casefold(), digest)
+    return (
+        vocab.STATES.label(clinic.data["address"]["state"]),
+        clinic.data["address"]["city"].casefold(),
+        digest,
+    )
 
 
 class ClinicGenerator(Generator):
@@ -109,14 +116,14 @@ class ClinicGenerator(Generator):
         states: dict[str, State] = {}
         for clinic in self.clinics:
             self.add_source_path(clinic)
-            state = states.setdefault(clinic.record.state, State(clinic.record.state, self.settings))
+            state = states.setdefault(
+                clinic.record.state, State(clinic.record.state, self.settings)
+            )
             if clinic.is_listed:
                 state.clinics.append(clinic)
         self.states = sorted(states.values(), key=lambda state: state.label)
 
-        self.assets = collect_theme_assets(
-            Path(self.theme) / "static", options.vendor_assets
-        )
+        self.assets = collect_theme_assets(Path(self.theme) / "static", options.vendor_assets)
         self.assets.add_bytes(
             "js/map-setup.js",
             map_setup_script(
@@ -154,12 +161,13 @@ class ClinicGenerator(Generator):
             **page,
         )
 
-    def write_json(self, name: str, document: Any) -> None:
+    def write_text(self, name: str, text: str) -> None:
         target = Path(self.output_path) / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-        )
+        target.write_text(text, encoding="utf-8")
+
+    def write_json(self, name: str, document: Any) -> None:
+        self.write_text(name, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
 
     def site_url(self, path: str) -> str:
         return f"{self.settings['SITEURL']}/{path}"
@@ -169,8 +177,13 @@ class ClinicGenerator(Generator):
         self.write_clinic_pages(writer)
         self.write_listings(writer)
         self.write_data_files()
-        for template, name in (("index", "index.html"), ("map", "map/index.html"),
-                               ("compare", "compare/index.html"), ("404", "404.html")):
+        self.write_discovery_files()
+        for template, name in (
+            ("index", "index.html"),
+            ("map", "map/index.html"),
+            ("compare", "compare/index.html"),
+            ("404", "404.html"),
+        ):
             self.write(writer, name, template, page_name=template)
 
     def write_clinic_pages(self, writer: Any) -> None:
@@ -228,9 +241,45 @@ class ClinicGenerator(Generator):
         listed = [c.record for c in self.context["listed_clinics"]]
         self.write_json(
             "data/index.json",
-            export.index_document(listed, site_url_of=lambda r: self.settings["CLINIC_URL"].format(state=r.state, slug=r.slug)),
+            export.index_document(listed, site_url_of=self.clinic_url),
         )
         self.write_json("data/zips.json", export.zip_table())
-        schema_target = Path(self.output_path) / "schema" / "clinic.schema.json"
-        schema_target.parent.mkdir(parents=True, exist_ok=True)
-        schema_target.write_text(json.dumps(build_schema(), indent=2) + "\n", encoding="utf-8")
+        self.write_text("schema/clinic.schema.json", json.dumps(build_schema(), indent=2) + "\n")
+
+    def write_discovery_files(self) -> None:
+        """Sitemap, robots.txt and feed: only real clinics, and only with absolute URLs."""
+        site_url = self.settings["SITEURL"]
+        indexable = site_url.startswith("https://") and not self.context["has_samples"]
+        self.write_text("robots.txt", robots_txt(site_url, indexable=indexable))
+        if not indexable:
+            return
+        self.write_text("sitemap.xml", sitemap_xml(self.sitemap_entries()))
+        self.write_text(
+            "feeds/clinics.atom.xml",
+            recently_verified_feed(
+                [c.record for c in self.context["listed_clinics"]],
+                site_name=self.settings["SITENAME"],
+                site_url=site_url,
+                url_of=lambda record: self.site_url(self.clinic_url(record)),
+            ),
+        )
+
+    def clinic_url(self, record: ClinicRecord) -> str:
+        return self.settings["CLINIC_URL"].format(state=record.state, slug=record.slug)
+
+    def sitemap_entries(self) -> list[tuple[str, Any]]:
+        per_page = self.options.per_page
+        paths = ["", "clinics/", "map/", "compare/"]
+        paths += [
+            f"clinics/page/{n}/"
+            for n in range(2, -(-len(self.context["listed_clinics"]) // per_page) + 1)
+        ]
+        for state in self.states:
+            paths.append(state.url)
+            paths += [
+                f"{state.url}page/{n}/" for n in range(2, -(-len(state.clinics) // per_page) + 1)
+            ]
+        paths += [page.url for page in self.context.get("pages", [])]
+        entries: list[tuple[str, Any]] = [(self.site_url(path), None) for path in paths]
+        entries += [(self.site_url(c.url), c.record.last_verified) for c in self.clinics]
+        return entries

@@ -7,8 +7,16 @@ that ``clinic-directory geocode`` fills.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clinic_directory.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from geopy.location import Location
 
 CACHE_FILE_NAME = "geocode-cache.json"
 
@@ -44,3 +52,136 @@ class GeocodeCache:
 
     def save(self, path: Path) -> None:
         path.write_text(self.dumps(), encoding="utf-8")
+
+
+# Filling the cache: run by maintainers with ``clinic-directory geocode``, never by the build.
+
+#: Environment variable giving the identifying User-Agent sent to the geocoding service.
+USER_AGENT_ENV = "CLINIC_GEOCODER_USER_AGENT"
+#: Sent to services other than the public Nominatim when no user agent is configured.
+FALLBACK_USER_AGENT = "clinic-directory-geocoder"
+#: Nominatim's usage policy allows one request per second at most, summed over all users.
+MIN_DELAY_SECONDS = 1.0
+REQUEST_TIMEOUT_SECONDS = 10
+PUBLIC_NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
+
+#: Turns a structured address query into a match, or None when nothing matches.
+Geocoder = Callable[[dict[str, str]], "Location | None"]
+
+
+def structured_query(address: Mapping[str, str]) -> dict[str, str]:
+    """The record's address as a Nominatim structured query, which matches far more reliably
+    than one line of free text."""
+    return {
+        "street": address["street"],
+        "city": address["city"],
+        "state": address["state"],
+        "postalcode": address["postal_code"],
+        "country": "us",
+    }
+
+
+def one_line_query(query: Mapping[str, str]) -> str:
+    """A structured query as one line, for services that take only free text."""
+    return (
+        f"{query['street']}, {query['city']}, {query['state']} {query['postalcode']}, "
+        f"{query['country'].upper()}"
+    )
+
+
+def geopy_geocoder(
+    service: str = "nominatim",
+    *,
+    user_agent: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Geocoder:
+    """A rate-limited geocoder backed by any geopy service, refusing anonymous use of the
+    public Nominatim, whose policy requires an identifying User-Agent.
+
+    ``options`` go to the geopy class, e.g. ``domain`` and ``scheme`` for a self-hosted
+    Nominatim or ``api_key`` for a commercial service.
+    """
+    # geopy takes a fifth of a second to import; only this command needs it, not the build.
+    from geopy.exc import GeocoderNotFound, GeopyError
+    from geopy.extra.rate_limiter import RateLimiter
+    from geopy.geocoders import Nominatim, get_geocoder_for_service
+
+    try:
+        service_class = get_geocoder_for_service(service)
+    except GeocoderNotFound:
+        raise ConfigurationError(
+            f"unknown geocoder {service!r}; use one of geopy's service names, such as "
+            "nominatim, photon or arcgis"
+        ) from None
+    options = dict(options or {})
+    nominatim_like = issubclass(service_class, Nominatim)
+    public = (
+        nominatim_like and options.get("domain", PUBLIC_NOMINATIM_DOMAIN) == PUBLIC_NOMINATIM_DOMAIN
+    )
+    if public and not user_agent:
+        raise ConfigurationError(
+            "the public Nominatim service requires an identifying user agent: pass "
+            '--user-agent "your-project-geocoder (you@example.org)" or set '
+            f"{USER_AGENT_ENV}; see https://operations.osmfoundation.org/policies/nominatim/"
+        )
+    options.setdefault("timeout", REQUEST_TIMEOUT_SECONDS)
+    try:
+        locator = service_class(user_agent=user_agent or FALLBACK_USER_AGENT, **options)
+    except (TypeError, GeopyError) as error:
+        raise ConfigurationError(f"cannot set up the {service} geocoder: {error}") from None
+    if nominatim_like:
+        lookup = partial(locator.geocode, country_codes="us")
+    else:
+
+        def lookup(query: dict[str, str]) -> Location | None:
+            return locator.geocode(one_line_query(query))
+
+    return RateLimiter(lookup, min_delay_seconds=MIN_DELAY_SECONDS, swallow_exceptions=False)
+
+
+def address_to_geocode(data: Any) -> Mapping[str, str] | None:
+    """The address of a loaded record that states no coordinates, if it is complete enough
+    to look up."""
+    if not isinstance(data, dict) or "location" in data:
+        return None
+    address = data.get("address")
+    if not isinstance(address, dict):
+        return None
+    fields = ("street", "city", "state", "postal_code")
+    if not all(isinstance(address.get(name), str) and address[name].strip() for name in fields):
+        return None
+    return address
+
+
+@dataclass
+class GeocodeResult:
+    """The outcome for one address: where it was found, or None when nothing matched."""
+
+    sources: list[str]
+    key: str
+    location: tuple[float, float] | None
+
+
+def fill_cache(
+    addresses: Iterable[tuple[str, Mapping[str, str]]],
+    cache: GeocodeCache,
+    geocode: Geocoder,
+) -> Iterator[GeocodeResult]:
+    """Look up each address missing from ``cache`` once, store what is found, and yield what
+    happened as it happens; ``addresses`` pairs each address with its record file.
+
+    Lookups are slow (one a second), so results come one by one and what was found
+    stays in ``cache`` even if the service fails half-way.
+    """
+    pending: dict[str, tuple[Mapping[str, str], GeocodeResult]] = {}
+    for source, address in addresses:
+        if cache.get(address) is not None:
+            continue
+        key = address_key(address)
+        pending.setdefault(key, (address, GeocodeResult([], key, None)))[1].sources.append(source)
+    for address, result in pending.values():
+        found = geocode(structured_query(address))
+        if found is not None:
+            cache.set(address, found.latitude, found.longitude)
+            result.location = cache.get(address)
+        yield result

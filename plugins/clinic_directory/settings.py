@@ -109,7 +109,9 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
         )
     per_page = settings["CLINIC_PER_PAGE"]
     if not isinstance(per_page, int) or per_page < 1:
-        raise ConfigurationError(f"CLINIC_PER_PAGE must be a positive whole number, got {per_page!r}")
+        raise ConfigurationError(
+            f"CLINIC_PER_PAGE must be a positive whole number, got {per_page!r}"
+        )
     tile_url = settings["CLINIC_TILE_URL"]
     tile_parts = urlsplit(tile_url)
     if tile_parts.scheme not in {"https", "http"} or "{z}" not in tile_url:

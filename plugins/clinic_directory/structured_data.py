@@ -31,9 +31,7 @@ def _offers(record: ClinicRecord) -> list[dict[str, Any]]:
                     "name": f"{vocab.ROUTES.label(service['route'])}, "
                     f"{vocab.PRICE_UNITS.label(price['unit'])}",
                     "priceSpecification": spec,
-                    **(
-                        {"description": price["includes"]} if price.get("includes") else {}
-                    ),
+                    **({"description": price["includes"]} if price.get("includes") else {}),
                     **(
                         {"category": "comparable per-session price"}
                         if comparable_session_price(price) is not None

@@ -23,7 +23,9 @@ def json_for_script(value: Any) -> Markup:
     """JSON that is safe inside ``<script type="application/ld+json">``, even with
     ``</script>`` in a clinic's name: the unsafe characters become JSON escapes."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return Markup(text.translate(_SCRIPT_UNSAFE).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(
+        text.translate(_SCRIPT_UNSAFE).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
 
 
 def term(vocabulary: str, value: str) -> vocab.Term:
