@@ -1,0 +1,382 @@
+/*
+ * The clinic directory's shared browser code: reads the data index the build
+ * writes (plugins/clinic_directory/export.py), filters and sorts it, and keeps
+ * the search in the page address. Nothing here touches the page layout; the
+ * finder, map and compare scripts do, using these functions.
+ *
+ * Privacy: the visitor's place (near, zip, radius) is kept after the "#" of the
+ * address, which browsers never send to any server; everything else follows
+ * the documented query-string contract so guide pages can link to a search.
+ */
+(function () {
+  "use strict";
+
+  var INDEX_VERSION = 1;
+  var EARTH_RADIUS_MILES = 3958.8;
+  var DAY_MS = 86400000;
+  var STALE_AFTER_DAYS = 180;
+  var COMPARE_MAX = 4;
+  var PLACE_KEYS = ["near", "zip", "radius"];
+  var FILTER_KEYS = [
+    "route", "condition", "credential", "specialty", "board", "insurance", "rems",
+    "home", "max_price", "new", "telehealth", "lang", "state", "sort", "page"
+  ];
+
+  /* ---- small DOM helpers: text only, never HTML ---- */
+
+  function el(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      var value = attributes[name];
+      if (value === null || value === undefined || value === false) {
+        return;
+      }
+      if (name === "text") {
+        node.textContent = value;
+      } else {
+        node.setAttribute(name, value === true ? "" : String(value));
+      }
+    });
+    (children || []).forEach(function (child) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  /* An address safe to put in href: https, or on this site. */
+  function safeHref(value, base) {
+    var url;
+    try {
+      url = new URL(value, base || document.baseURI);
+    } catch (error) {
+      return null;
+    }
+    if (url.origin === window.location.origin || url.protocol === "https:") {
+      return url.href;
+    }
+    return null;
+  }
+
+  /* ---- the index ---- */
+
+  function vocabulary(rows) {
+    var byValue = {};
+    rows.forEach(function (row, position) {
+      byValue[row[0]] = {
+        value: row[0], label: row[1], explanation: row[2], guide: row[3], position: position
+      };
+    });
+    return {
+      rows: rows,
+      byValue: byValue,
+      at: function (position) { return rows[position][0]; },
+      label: function (value) { return byValue[value] ? byValue[value].label : value; },
+      bit: function (value) { return byValue[value] ? Math.pow(2, byValue[value].position) : 0; },
+      valuesIn: function (mask) {
+        return rows.filter(function (row, position) {
+          return Math.floor(mask / Math.pow(2, position)) % 2 === 1;
+        }).map(function (row) { return row[0]; });
+      }
+    };
+  }
+
+  function derivedSlug(name) {
+    return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+
+  /* Turn the column layout back into one object per clinic, in the build's order. */
+  function decodeIndex(document_, indexUrl) {
+    if (document_.version !== INDEX_VERSION) {
+      throw new Error("Unsupported index version " + document_.version);
+    }
+    var vocab = {};
+    Object.keys(document_.vocab).forEach(function (name) {
+      vocab[name] = vocabulary(document_.vocab[name]);
+    });
+    var flagBits = {};
+    document_.flags.forEach(function (flag, position) { flagBits[flag] = Math.pow(2, position); });
+    var root = new URL("../", indexUrl).href;
+    var columns = document_.columns;
+    var scale = document_.coordinate_scale;
+    var lat = 0;
+    var lon = 0;
+    var clinics = [];
+    for (var i = 0; i < document_.count; i += 1) {
+      var state = vocab.state.at(columns.state[i]);
+      var slug = columns.slug[i] || derivedSlug(columns.name[i]);
+      var located = columns.lat[i] !== null;
+      if (located) {
+        lat += columns.lat[i];
+        lon += columns.lon[i];
+      }
+      var path = columns.url ? columns.url[i] :
+        document_.url.replace("{state}", state.toLowerCase()).replace("{slug}", slug);
+      clinics.push({
+        order: i,
+        id: state.toLowerCase() + "/" + slug,
+        name: columns.name[i],
+        city: columns.city[i],
+        state: state,
+        lat: located ? lat / scale : null,
+        lon: located ? lon / scale : null,
+        url: safeHref(path, root),
+        services: columns.services[i].map(function (row) {
+          return {
+            route: vocab.route.at(row[0]),
+            price: row[1],
+            insurance: row[2] === 1,
+            conditions: row[3],
+            states: (row[4] || []).map(vocab.state.at)
+          };
+        }),
+        credentials: columns.credentials[i],
+        specialties: columns.specialties[i],
+        languages: columns.languages[i],
+        flags: columns.flags[i],
+        verified: columns.verified[i],
+        status: vocab.status.at(columns.status[i])
+      });
+    }
+    return {
+      clinics: clinics,
+      byId: clinics.reduce(function (map, clinic) { map[clinic.id] = clinic; return map; }, {}),
+      vocab: vocab,
+      flagBits: flagBits,
+      redirects: document_.redirects || {},
+      built: Date.parse(document_.built) / DAY_MS,
+      root: root
+    };
+  }
+
+  var pendingIndexes = {};
+
+  /* Fetch and decode an index once per page, however many scripts ask for it. */
+  function loadIndex(url) {
+    var absolute = new URL(url, document.baseURI).href;
+    if (!pendingIndexes[absolute]) {
+      pendingIndexes[absolute] = fetch(absolute, {credentials: "same-origin"})
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("Could not load " + absolute + ": HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (document_) { return decodeIndex(document_, absolute); });
+    }
+    return pendingIndexes[absolute];
+  }
+
+  /* ---- the search in the address ---- */
+
+  function readSearch(location_) {
+    var query = new URLSearchParams(location_.search);
+    var place = new URLSearchParams(location_.hash.replace(/^#/, ""));
+    var search = {};
+    FILTER_KEYS.forEach(function (key) {
+      if (query.get(key)) {
+        search[key] = query.get(key);
+      }
+    });
+    PLACE_KEYS.forEach(function (key) {
+      var value = place.get(key) || query.get(key);
+      if (value) {
+        search[key] = value;
+      }
+    });
+    search.cmp = (query.get("cmp") || "").split(",").filter(Boolean).slice(0, COMPARE_MAX);
+    return search;
+  }
+
+  /* The page address for a search: filters in the query, the visitor's place in the fragment. */
+  function searchUrl(search, location_) {
+    var query = new URLSearchParams(location_.search);
+    FILTER_KEYS.concat(PLACE_KEYS, ["cmp"]).forEach(function (key) { query.delete(key); });
+    FILTER_KEYS.forEach(function (key) {
+      if (search[key]) {
+        query.set(key, search[key]);
+      }
+    });
+    if (search.cmp && search.cmp.length) {
+      query.set("cmp", search.cmp.join(","));
+    }
+    var place = new URLSearchParams();
+    PLACE_KEYS.forEach(function (key) {
+      if (search[key]) {
+        place.set(key, search[key]);
+      }
+    });
+    var queryText = query.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
+    var placeText = place.toString().replace(/%2C/g, ",");
+    return location_.pathname + (queryText ? "?" + queryText : "") + (placeText ? "#" + placeText : "");
+  }
+
+  /* ---- filtering and sorting ---- */
+
+  function distanceMiles(a, b) {
+    var toRadians = Math.PI / 180;
+    var dLat = (b[0] - a[0]) * toRadians;
+    var dLon = (b[1] - a[1]) * toRadians;
+    var h = Math.pow(Math.sin(dLat / 2), 2) +
+      Math.cos(a[0] * toRadians) * Math.cos(b[0] * toRadians) * Math.pow(Math.sin(dLon / 2), 2);
+    return 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  /* The services a search is about: the chosen route's, or all of them. */
+  function servicesFor(clinic, route) {
+    return route ? clinic.services.filter(function (s) { return s.route === route; }) : clinic.services;
+  }
+
+  /* Lowest comparable session price among the services a search is about. */
+  function priceFor(clinic, route) {
+    var lowest = null;
+    servicesFor(clinic, route).forEach(function (service) {
+      if (service.price !== null && (lowest === null || service.price < lowest)) {
+        lowest = service.price;
+      }
+    });
+    return lowest;
+  }
+
+  /* Compile a search into one test per clinic, so the loop over clinics stays cheap. */
+  function compileFilter(search, index) {
+    var vocab = index.vocab;
+    var bits = index.flagBits;
+    var tests = [];
+    var route = search.route && vocab.route.byValue[search.route] ? search.route : "";
+    var condition = search.condition ? vocab.condition.bit(search.condition) : 0;
+    var needsService = route || condition || search.insurance === "1";
+    if (needsService) {
+      tests.push(function (clinic) {
+        return clinic.services.some(function (service) {
+          return (!route || service.route === route) &&
+            (!condition || (service.conditions & condition) !== 0) &&
+            (search.insurance !== "1" || service.insurance);
+        });
+      });
+    }
+    [["credential", "credentials"], ["specialty", "specialties"], ["lang", "languages"]]
+      .forEach(function (pair) {
+        var vocabName = pair[0] === "lang" ? "language" : pair[0];
+        if (search[pair[0]]) {
+          var bit = vocab[vocabName].bit(search[pair[0]]);
+          tests.push(function (clinic) { return (clinic[pair[1]] & bit) !== 0; });
+        }
+      });
+    [["board", "board_certified"], ["rems", "rems"], ["new", "accepting_new_patients"],
+      ["telehealth", "telehealth_consultations"]].forEach(function (pair) {
+      if (search[pair[0]] === "1") {
+        tests.push(function (clinic) { return (clinic.flags & bits[pair[1]]) !== 0; });
+      }
+    });
+    if (search.state) {
+      tests.push(function (clinic) { return clinic.state === search.state; });
+    }
+    if (search.home) {
+      tests.push(function (clinic) {
+        return clinic.services.some(function (service) {
+          return service.route === "at_home" && service.states.indexOf(search.home) !== -1;
+        });
+      });
+    }
+    var maxPrice = parseFloat(search.max_price);
+    if (maxPrice >= 0) {
+      tests.push(function (clinic) {
+        var price = priceFor(clinic, route);
+        return price !== null && price <= maxPrice;
+      });
+    }
+    return function (clinic) {
+      for (var i = 0; i < tests.length; i += 1) {
+        if (!tests[i](clinic)) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+
+  function parseNear(text) {
+    var parts = (text || "").split(",").map(parseFloat);
+    if (parts.length === 2 && Math.abs(parts[0]) <= 90 && Math.abs(parts[1]) <= 180) {
+      return parts;
+    }
+    return null;
+  }
+
+  /* Which order a search asks for, once we know whether a place is set. */
+  function sortOf(search, origin) {
+    if (search.sort === "distance" || (!search.sort && origin)) {
+      return origin ? "distance" : "default";
+    }
+    return ["price", "verified"].indexOf(search.sort) !== -1 ? search.sort : "default";
+  }
+
+  /*
+   * Filter and sort. ``origin`` is [lat, lon] or null. Returns rows
+   * {clinic, distance, price} in the order to show.
+   */
+  function findClinics(index, search, origin) {
+    var accept = compileFilter(search, index);
+    var radius = parseFloat(search.radius);
+    var route = search.route || "";
+    var rows = [];
+    index.clinics.forEach(function (clinic) {
+      if (!accept(clinic)) {
+        return;
+      }
+      var distance = null;
+      if (origin && clinic.lat !== null) {
+        distance = distanceMiles(origin, [clinic.lat, clinic.lon]);
+      }
+      if (origin && radius > 0 && (distance === null || distance > radius)) {
+        return;
+      }
+      rows.push({clinic: clinic, distance: distance, price: priceFor(clinic, route)});
+    });
+    var order = sortOf(search, origin);
+    var keyed = {
+      distance: function (row) { return row.distance === null ? Infinity : row.distance; },
+      price: function (row) { return row.price === null ? Infinity : row.price; },
+      verified: function (row) { return -row.clinic.verified; }
+    }[order];
+    if (keyed) {
+      rows.sort(function (a, b) {
+        return (keyed(a) - keyed(b)) || (a.clinic.order - b.clinic.order);
+      });
+    }
+    return {rows: rows, order: order};
+  }
+
+  /* ---- formatting ---- */
+
+  function money(amount) {
+    var whole = amount === Math.round(amount);
+    return "$" + amount.toLocaleString("en-US", {
+      minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2
+    });
+  }
+
+  function verifiedText(days, builtDay) {
+    var date = new Date(days * DAY_MS).toISOString().slice(0, 10);
+    var stale = builtDay - days > STALE_AFTER_DAYS;
+    return {text: "Verified " + date, stale: stale};
+  }
+
+  window.ClinicDirectory = {
+    COMPARE_MAX: COMPARE_MAX,
+    el: el,
+    safeHref: safeHref,
+    loadIndex: loadIndex,
+    decodeIndex: decodeIndex,
+    readSearch: readSearch,
+    searchUrl: searchUrl,
+    findClinics: findClinics,
+    priceFor: priceFor,
+    parseNear: parseNear,
+    distanceMiles: distanceMiles,
+    money: money,
+    verifiedText: verifiedText
+  };
+}());
