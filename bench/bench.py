@@ -1,0 +1,284 @@
+"""Benchmark the full site build on N realistic generated clinics.
+
+Generates N records with ``clinic-directory generate`` in a temporary folder,
+times validation in-process, builds the whole site with ``clinic-directory
+build`` and measures its phases, peak memory and output sizes, then builds a
+plain Pelican site with one Markdown page per record (the simple theme, default
+settings) as the baseline. Prints one table. ``make bench N=10000`` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from clinic_directory import vocab
+from clinic_directory.model import ClinicRecord
+from clinic_directory.validate import validate_paths
+
+PROJECT = Path(__file__).resolve().parent.parent
+TIMED_BUILD = Path(__file__).resolve().parent / "timed_build.py"
+PHASES = ("startup", "validate", "read", "render", "write", "finish")
+BASELINE_SETTINGS = """\
+AUTHOR = "Benchmark"
+SITENAME = "Baseline"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+THEME = "simple"
+PLUGINS = []
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured child process."""
+
+    seconds: float
+    cpu_seconds: float  # user + system: steadier than wall time on a busy machine
+    peak_mib: float
+    status: int
+    output: str
+
+    @property
+    def timing(self) -> str:
+        return f"{self.seconds:.2f} s (CPU {self.cpu_seconds:.2f} s)"
+
+    def tail(self, lines: int = 15) -> str:
+        return "\n".join(self.output.strip().splitlines()[-lines:])
+
+
+def run_measured(command: list[str], cwd: Path) -> Run:
+    """Run ``command``; wall time, and peak memory from the kernel's account of that child."""
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read().decode("utf-8", errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, process.returncode, output)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (validation may use workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+class Table:
+    """Rows of label and value, printed aligned as they come."""
+
+    def row(self, label: str, value: str) -> None:
+        print(f"{label:<34} {value}", flush=True)
+
+    def heading(self, text: str) -> None:
+        print(f"\n{text}\n{'-' * len(text)}", flush=True)
+
+
+def mib(size: float) -> str:
+    return f"{size / 1024 / 1024:,.1f} MiB"
+
+
+def files_under(folder: Path) -> Iterator[Path]:
+    return (path for path in folder.rglob("*") if path.is_file())
+
+
+# --- the baseline: one Markdown page per record ----------------------------------------
+
+
+def price_text(price: dict[str, Any]) -> str:
+    amount = (
+        f"${price['amount']:,}" if "amount" in price else f"${price['min']:,}-${price['max']:,}"
+    )
+    sessions = f" ({price['sessions']} sessions)" if "sessions" in price else ""
+    return f"{amount} {vocab.PRICE_UNITS.label(price['unit'])}{sessions}"
+
+
+def markdown_page(record: ClinicRecord) -> str:
+    """The record's facts as a plain Markdown page, as a hand-made site would show them."""
+    data = record.data
+    address = data["address"]
+    lines = [
+        f"Title: {data['name']}",
+        f"Date: {data['last_verified']}",
+        f"Slug: {record.state}-{record.slug}",
+        "",
+        f"**Address:** {address['street']}, {address['city']}, {address['state']} {address['postal_code']}  ",
+        f"**Phone:** {data['phone']}  ",
+        f"**Website:** <{data['website']}>",
+        "",
+        "## Services",
+    ]
+    for service in data["services"]:
+        lines += ["", f"### {vocab.ROUTES.label(service['route'])}", ""]
+        conditions = [vocab.CONDITIONS.label(c) for c in service.get("conditions", [])]
+        if conditions:
+            lines.append(f"- Conditions: {', '.join(conditions)}")
+        lines += [f"- {price_text(price)}" for price in service.get("prices", [])]
+        lines.append(f"- Insurance: {'yes' if service.get('insurance') else 'no'}")
+    lines += ["", "## Clinicians", ""]
+    lines += [
+        f"- {person['name']}, {person['credential']} ({vocab.SPECIALTIES.label(person['specialty'])})"
+        for person in data["clinicians"]
+    ]
+    lines += ["", f"Last verified: {data['last_verified']}", ""]
+    return "\n".join(lines)
+
+
+def write_baseline_site(records: Iterable[ClinicRecord], folder: Path) -> int:
+    """A plain Pelican site: one article per record, in a folder (so a category) per state.
+
+    Articles, not Pelican's static pages: the simple theme lists every static page in
+    every page's menu, which would make the baseline grow with the square of N.
+    """
+    folder.mkdir(parents=True)
+    (folder / "pelicanconf.py").write_text(BASELINE_SETTINGS, encoding="utf-8")
+    count = 0
+    for record in records:
+        state_folder = folder / "content" / record.state
+        state_folder.mkdir(parents=True, exist_ok=True)
+        (state_folder / f"{record.slug}.md").write_text(markdown_page(record), encoding="utf-8")
+        count += 1
+    return count
+
+
+# --- the benchmark ---------------------------------------------------------------------
+
+
+def report_output(table: Table, output: Path, clinics: int) -> None:
+    files = list(files_under(output))
+    pages = [path for path in files if path.suffix == ".html"]
+    table.row("pages written", f"{len(pages):,}")
+    table.row("output size", mib(sum(path.stat().st_size for path in files)))
+    index = output / "data" / "index.json"
+    if index.exists():
+        raw = index.read_bytes()
+        table.row(
+            "/data/index.json per clinic",
+            f"{len(raw) / clinics:,.1f} B raw, {len(gzip.compress(raw, 9)) / clinics:,.1f} B gzipped",
+        )
+    else:
+        table.row("/data/index.json per clinic", "missing")
+    map_page = output / "map" / "index.html"
+    table.row("/map/ HTML", f"{map_page.stat().st_size:,} B" if map_page.exists() else "missing")
+    if pages:
+        largest = max(pages, key=lambda path: path.stat().st_size)
+        table.row("largest page", f"{largest.stat().st_size:,} B ({largest.relative_to(output)})")
+
+
+def measure_validation(records: Path, work: Path, table: Table) -> list[ClinicRecord]:
+    started, started_cpu = time.perf_counter(), cpu_seconds()
+    report = validate_paths([records], root=work, today=date.today())
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - started_cpu
+    table.row(
+        "validate (in-process)",
+        f"{seconds:.2f} s (CPU {cpu:.2f} s; "
+        f"{len(report.errors)} errors, {len(report.warnings):,} warnings)",
+    )
+    return report.records
+
+
+def measure_build(records: Path, work: Path, count: int, table: Table) -> Run:
+    phases_file = work / "phases.json"
+    output = work / "site"
+    build = run_measured(
+        [sys.executable, str(TIMED_BUILD), str(phases_file), "build", "-s", "pelicanconf.py",
+         "-o", str(output), "--records", str(records)],
+        PROJECT,
+    )  # fmt: skip
+    if build.status != 0:
+        table.row("build", f"FAILED (exit {build.status})")
+        print(build.tail(), file=sys.stderr)
+        return build
+    table.row("build", build.timing)
+    table.row("build per 1,000 clinics", f"{build.seconds / count * 1000:.2f} s")
+    phases = json.loads(phases_file.read_text(encoding="utf-8"))
+    for phase in PHASES:
+        table.row(f"  phase: {phase}", f"{phases[phase]:.2f} s")
+    table.row("  other: interpreter start, exit", f"{build.seconds - sum(phases.values()):.2f} s")
+    table.row("build peak memory", f"{build.peak_mib:,.0f} MiB")
+    report_output(table, output, count)
+    return build
+
+
+def measure_baseline(records: list[ClinicRecord], work: Path, table: Table) -> Run:
+    folder = work / "baseline"
+    write_baseline_site(records, folder)
+    baseline = run_measured(
+        [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
+        folder,
+    )
+    if baseline.status != 0:
+        table.row("baseline Pelican build", f"FAILED (exit {baseline.status})")
+        print(baseline.tail(), file=sys.stderr)
+        return baseline
+    pages = sum(1 for path in files_under(folder / "output") if path.suffix == ".html")
+    table.row("baseline Pelican build", f"{baseline.timing}, {pages:,} HTML files")
+    table.row("baseline peak memory", f"{baseline.peak_mib:,.0f} MiB")
+    return baseline
+
+
+def benchmark(count: int, seed: int, work: Path, table: Table) -> int:
+    """Run every step into ``work``; return the exit status (non-zero if a step failed)."""
+    records = work / "records"
+    table.heading(f"clinic directory benchmark, N = {count:,}")
+    table.row("records", f"{count:,}")
+    generated = run_measured(
+        [sys.executable, "-m", "clinic_directory", "generate", str(count), str(records),
+         "--seed", str(seed)],
+        PROJECT,
+    )  # fmt: skip
+    if generated.status != 0:
+        print(generated.tail(), file=sys.stderr)
+        return generated.status
+    table.row("generate", generated.timing)
+
+    valid = measure_validation(records, work, table)
+    build = measure_build(records, work, count, table)
+    baseline = measure_baseline(valid, work, table)
+    if build.status == 0 and baseline.status == 0:
+        table.row(
+            "ours / baseline",
+            f"{build.seconds / baseline.seconds:.2f} "
+            f"(CPU {build.cpu_seconds / baseline.cpu_seconds:.2f})",
+        )
+    return build.status or baseline.status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10000, help="number of clinics (default: 10000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the generated records")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the working folder and print where"
+    )
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+    try:
+        return benchmark(args.n, args.seed, work, Table())
+    finally:
+        if args.keep:
+            print(f"\nkept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

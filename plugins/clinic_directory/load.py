@@ -1,0 +1,381 @@
+"""Reading one record file into JSON-compatible data, remembering where each value was.
+
+Records come from contributors, so nothing here trusts the file: only the YAML
+core types are accepted, aliases are refused (they are how "billion laughs"
+files blow up), and size, encoding and layout are checked before parsing.
+Values are built from the parser's events rather than by PyYAML's constructor so
+that every value and every key keeps its line and column for the error messages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+
+from clinic_directory.errors import Problem, Severity
+
+#: Largest record file accepted; a real record is a few kilobytes.
+MAX_FILE_BYTES = 64 * 1024
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+JsonPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_IMPLICIT_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
+
+#: Hints for the YAML syntax errors contributors meet most, keyed by a piece of PyYAML's wording.
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "a value containing ': ' must be put in quotes"),
+    ("cannot start any token", "put a value that starts with this character in quotes"),
+    (
+        "could not find expected ':'",
+        "each field is written `name: value`; check this line and the one before",
+    ),
+    ("did not find expected key", "check that this line is indented like the fields around it"),
+    ("did not find expected '-'", "check that this list item is indented like the items around it"),
+    ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
+    ("while scanning a quoted scalar", "a quote opened here is never closed"),
+)
+_DEFAULT_SYNTAX_HINT = "check the indentation and the quotes around this line"
+
+
+@dataclass
+class LoadedFile:
+    """One record file: its data (None when unreadable), positions and loading problems."""
+
+    path: Path
+    relpath: str
+    data: dict[str, Any] | None
+    positions: dict[JsonPath, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: Where each mapping key starts, so "unknown field" can point at the key itself.
+    key_positions: dict[JsonPath, Position] = field(default_factory=dict)
+    #: The text as written of every scalar YAML did not read as text, e.g. ``02134`` or ``NO``.
+    raw_scalars: dict[JsonPath, str] = field(default_factory=dict)
+
+    def top_level(self) -> LoadedFile:
+        """A copy that keeps only the positions of top-level values.
+
+        That is enough to place problems about the whole record, such as a
+        duplicate, and far cheaper to keep for thousands of files or to send
+        between processes.
+        """
+        return replace(
+            self,
+            positions={path: at for path, at in self.positions.items() if len(path) <= 1},
+            key_positions={},
+            raw_scalars={},
+        )
+
+    def position(self, json_path: tuple) -> Position:
+        """Line and column of a value, or of its nearest known ancestor."""
+        for end in range(len(json_path), -1, -1):
+            found = self.positions.get(json_path[:end])
+            if found:
+                return found
+        return (1, 1)
+
+    def key_position(self, json_path: tuple) -> Position:
+        """Line and column of the key naming a value, else of the value."""
+        return self.key_positions.get(json_path) or self.position(json_path)
+
+    def problem(
+        self,
+        json_path: tuple,
+        message: str,
+        hint: str = "",
+        *,
+        severity: Severity = "error",
+        at_key: bool = False,
+    ) -> Problem:
+        line, column = self.key_position(json_path) if at_key else self.position(json_path)
+        return Problem(self.relpath, line, column, message, hint, severity)
+
+
+class _RecordError(Exception):
+    """Stops loading one file; carries the problem to report."""
+
+    def __init__(self, line: int, column: int, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message, self.hint = line, column, message, hint
+
+
+def load_file(path: Path, *, root: Path) -> LoadedFile:
+    """Read and parse one record file; every failure becomes a problem, never an exception."""
+    loaded = LoadedFile(path, relative_path(path, root), None)
+    try:
+        _check_location(path, root)
+        text = _read_text(path)
+        _check_layout(text)
+        loaded.data = _EventReader(loaded, text).document()
+    except _RecordError as error:
+        loaded.data = None
+        loaded.problems.append(
+            Problem(loaded.relpath, error.line, error.column, error.message, error.hint)
+        )
+    return loaded
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """The path as reported in problems: relative to the project root when inside it."""
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _check_location(path: Path, root: Path) -> None:
+    """Refuse a link that leads out of the project, or out of the records folder it sits in
+    (``<records>/<state>/<slug>.yaml``), so no other file can be read as a record.
+    Folders found by walking are never links."""
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    records = path.absolute().parent.parent
+    for boundary, place in ((root, "the project"), (records, f"the {records.name}/ folder")):
+        if not target.is_relative_to(boundary.resolve()):
+            raise _RecordError(
+                1,
+                1,
+                f"this file is a link to a place outside {place}",
+                "records must be regular files inside the clinics/ or samples/ folder",
+            )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _RecordError(
+                1,
+                1,
+                f"the file is {size // 1024} KiB, larger than the {MAX_FILE_BYTES // 1024} KiB limit",
+                "a clinic record is a few kilobytes; shorten the free-text fields",
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _RecordError(
+            1, 1, f"cannot read the file: {error.strerror}", "check that it exists and is readable"
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise _RecordError(
+            line,
+            column,
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+            "save the file as UTF-8 in your editor",
+        ) from None
+    # Some Windows editors start UTF-8 files with a byte-order mark; it carries no meaning.
+    return text.removeprefix("\ufeff")
+
+
+def _check_layout(text: str) -> None:
+    if not text.strip():
+        raise _RecordError(1, 1, "the file is empty", "copy an existing record and edit it")
+    tab = _LEADING_TAB.search(text) if "\t" in text else None
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        raise _RecordError(
+            line,
+            tab.end() - tab.start(),
+            "a tab is used for indentation",
+            "YAML indentation must use spaces; replace the tab with spaces",
+        )
+
+
+def _syntax_error(error: yaml.MarkedYAMLError) -> _RecordError:
+    problem = error.problem or "unreadable YAML"
+    hint = next(
+        (hint for key, hint in _SYNTAX_HINTS if key in problem or key in (error.context or "")),
+        _DEFAULT_SYNTAX_HINT,
+    )
+    return _marked(error.problem_mark or error.context_mark, f"invalid YAML: {problem}", hint)
+
+
+def _marked(mark: yaml.Mark | None, message: str, hint: str) -> _RecordError:
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return _RecordError(line, column, message, hint)
+
+
+class _EventReader:
+    """Builds JSON types straight from the parser's events, filling the position tables.
+
+    Reading events rather than a composed node tree skips work the record does not
+    need, which matters at ten thousand files; scalars are typed the way PyYAML's
+    safe loader types them.
+    """
+
+    def __init__(self, loaded: LoadedFile, text: str) -> None:
+        self.positions = loaded.positions
+        self.key_positions = loaded.key_positions
+        self.raw_scalars = loaded.raw_scalars
+        self.text = text
+        self.loader = SafeLoader(text)
+        self.next_event = self.loader.get_event
+        constructor = SafeConstructor()
+        self.scalar_types: dict[str, Callable[[ScalarNode], Any]] = {
+            _TAG + "null": lambda node: None,
+            _TAG + "bool": constructor.construct_yaml_bool,
+            _TAG + "int": constructor.construct_yaml_int,
+            _TAG + "float": constructor.construct_yaml_float,
+            _TAG + "timestamp": lambda node: _date_text(constructor, node),
+        }
+
+    def document(self) -> dict[str, Any]:
+        try:
+            return self.single_document()
+        except yaml.MarkedYAMLError as error:
+            raise _syntax_error(error) from None
+        except yaml.reader.ReaderError as error:
+            before = self.text[: error.position]
+            raise _RecordError(
+                before.count("\n") + 1,
+                len(before) - (before.rfind("\n") + 1) + 1,
+                f"the file contains a control character (#x{error.character:04x})",
+                "delete it; it is invisible in most editors, so retype the text around it",
+            ) from None
+        finally:
+            self.loader.dispose()
+
+    def single_document(self) -> dict[str, Any]:
+        next_event = self.next_event
+        next_event()  # start of the stream
+        if isinstance(next_event(), yaml.StreamEndEvent):
+            raise _RecordError(
+                1, 1, "the file holds only comments", "copy an existing record and edit it"
+            )
+        root = next_event()
+        if not isinstance(root, yaml.MappingStartEvent | yaml.AliasEvent):
+            kind = "a list" if isinstance(root, yaml.SequenceStartEvent) else "a single value"
+            raise _marked(
+                root.start_mark,
+                f"a clinic record must be a set of fields such as `name: ...`, but this file holds {kind}",
+                "start each line with a field name, as in the other records",
+            )
+        data = self.value(root, ())
+        next_event()  # end of the document
+        following = next_event()
+        if isinstance(following, yaml.DocumentStartEvent):
+            raise _marked(
+                following.start_mark,
+                "the file holds more than one YAML document",
+                "keep one clinic per file and remove this `---` line",
+            )
+        return data
+
+    def value(self, event: yaml.Event, path: JsonPath) -> Any:
+        mark = event.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        kind = event.__class__
+        if kind is yaml.ScalarEvent:
+            return self.scalar(event, path)
+        if kind is yaml.AliasEvent:
+            raise _marked(
+                mark,
+                f"YAML aliases (*{event.anchor}) are not accepted",
+                "write the value out in full; records must not reuse parts with & and *",
+            )
+        if event.tag not in (
+            None,
+            "!",
+            _TAG + ("map" if kind is yaml.MappingStartEvent else "seq"),
+        ):
+            raise _unsupported_tag(event)
+        if kind is yaml.MappingStartEvent:
+            return self.mapping(path)
+        return self.sequence(path)
+
+    def mapping(self, path: JsonPath) -> dict[str, Any]:
+        next_event, key_positions, value = self.next_event, self.key_positions, self.value
+        result: dict[str, Any] = {}
+        while (key_event := next_event()).__class__ is not yaml.MappingEndEvent:
+            mark = key_event.start_mark
+            if key_event.__class__ is not yaml.ScalarEvent:
+                raise _marked(mark, "a field name must be plain text", "write `name: value`")
+            key = key_event.value
+            key_path = (*path, key)
+            if key in result:
+                raise _marked(
+                    mark,
+                    f"the field '{key}' appears twice (first on line {key_positions[key_path][0]})",
+                    "keep one of them and delete the other",
+                )
+            key_positions[key_path] = (mark.line + 1, mark.column + 1)
+            result[key] = value(next_event(), key_path)
+        return result
+
+    def sequence(self, path: JsonPath) -> list[Any]:
+        next_event, value = self.next_event, self.value
+        items: list[Any] = []
+        while (event := next_event()).__class__ is not yaml.SequenceEndEvent:
+            items.append(value(event, (*path, len(items))))
+        return items
+
+    def scalar(self, event: yaml.ScalarEvent, path: JsonPath) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0] or event.value[:1] not in _IMPLICIT_RESOLVERS:
+                return event.value
+            tag = _implicit_tag(event.value)
+        if tag == _STR:
+            return event.value
+        construct = self.scalar_types.get(tag)
+        if construct is None:
+            raise _unsupported_tag(event)
+        value = construct(ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _marked(
+                event.start_mark, f"'{event.value}' is not a usable number", "write a plain number"
+            )
+        self.raw_scalars[path] = event.value
+        return value
+
+
+def _implicit_tag(text: str) -> str:
+    """The tag PyYAML's resolver gives a plain scalar, e.g. int for ``02134``, bool for ``NO``."""
+    for tag, regexp in _IMPLICIT_RESOLVERS.get(text[:1], ()):
+        if regexp.match(text):
+            return tag
+    return _STR
+
+
+def _date_text(constructor: SafeConstructor, node: ScalarNode) -> str:
+    """A YAML date as ``YYYY-MM-DD`` text, the form the rest of the package works with."""
+    try:
+        value = constructor.construct_yaml_timestamp(node)
+    except ValueError:
+        raise _marked(
+            node.start_mark, f"{node.value} is not a real date", "check the month and the day"
+        ) from None
+    if isinstance(value, datetime):
+        raise _marked(
+            node.start_mark,
+            f"{node.value} is a date and time; only a date is accepted here",
+            "write the date alone, such as 2026-09-14",
+        )
+    return value.isoformat()
+
+
+def _unsupported_tag(event: yaml.NodeEvent) -> _RecordError:
+    return _marked(
+        event.start_mark,
+        f"the YAML tag {event.tag} is not accepted",
+        "remove the tag; records use plain text, numbers, true/false, dates, lists and fields",
+    )

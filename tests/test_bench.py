@@ -1,0 +1,43 @@
+"""The benchmark script runs end to end on a handful of records and prints its table."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
+
+
+def test_bench_prints_every_figure_for_a_small_site():
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--n", "20"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    table = result.stdout
+    assert re.search(r"^records +20$", table, re.MULTILINE)
+    assert re.search(r"^validate \(in-process\) +[\d.]+ s .*; 0 errors,", table, re.MULTILINE)
+    for label in (
+        "generate",
+        "build",
+        "build per 1,000 clinics",
+        "  phase: validate",
+        "  phase: read",
+        "  phase: render",
+        "  phase: write",
+        "build peak memory",
+        "pages written",
+        "output size",
+        "/data/index.json per clinic",
+        "/map/ HTML",
+        "largest page",
+        "baseline Pelican build",
+        "ours / baseline",
+    ):
+        assert re.search(rf"^{re.escape(label)} +\S", table, re.MULTILINE), label
+    assert "missing" not in table
