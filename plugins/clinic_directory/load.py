@@ -47,6 +47,8 @@ _SYNTAX_HINTS = (
     ("did not find expected key", "check that this line is indented like the fields around it"),
     ("did not find expected '-'", "check that this list item is indented like the items around it"),
     ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
+    ("did not find expected ',' or ']'", "a list opened with [ is never closed with ]"),
+    ("did not find expected ',' or '}'", "a set of fields opened with { is never closed with }"),
     ("while scanning a quoted scalar", "a quote opened here is never closed"),
 )
 _DEFAULT_SYNTAX_HINT = "check the indentation and the quotes around this line"
