@@ -45,7 +45,10 @@ PAGINATION_PATTERNS = (
 
 # Where "Suggest an edit" and "Report a problem" lead.
 CLINIC_REPO_URL = "https://github.com/ketamine-directory/ketamine-directory"
-CLINIC_ISSUE_URL = "https://github.com/ketamine-directory/ketamine-directory/issues/new/choose"
+CLINIC_ISSUE_URL = (
+    "https://github.com/ketamine-directory/ketamine-directory/issues/new"
+    "?template=report-wrong-information.yml&clinic={identity}"
+)
 CLINIC_CONTACT_EMAIL = "corrections@ketamine-directory.example"
 
 # Map tiles. OpenStreetMap's public tiles are for development only: their usage

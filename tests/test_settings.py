@@ -57,3 +57,9 @@ def test_edit_link_points_at_the_records_file_in_the_repository() -> None:
 
 def test_today_can_be_pinned_for_reproducible_builds() -> None:
     assert read_settings(settings(CLINIC_TODAY="2026-01-31")).today == date(2026, 1, 31)
+
+
+def test_report_a_problem_link_names_the_clinic() -> None:
+    url = "https://github.com/org/repo/issues/new?template=report.yml&clinic={identity}"
+    options = read_settings(settings(CLINIC_ISSUE_URL=url))
+    assert options.problem_url("tx/lantern-hill").endswith("&clinic=tx/lantern-hill")

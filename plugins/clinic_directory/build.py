@@ -20,6 +20,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from clinic_directory.errors import ClinicDirectoryError
+from clinic_directory.search import index_site
 
 
 class BuildFailedError(ClinicDirectoryError):
@@ -85,6 +86,7 @@ def build_site(settings: dict[str, Any], output: Path | None = None) -> BuildRes
             raise BuildFailedError(
                 "the build logged errors, so nothing was published:\n" + "\n".join(errors.messages)
             )
+        index_site(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

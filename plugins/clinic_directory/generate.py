@@ -19,7 +19,7 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
-from clinic_directory import export, vocab
+from clinic_directory import export, opendata, vocab
 from clinic_directory.assets import collect_theme_assets
 from clinic_directory.discovery import recently_verified_feed, robots_txt, sitemap_xml
 from clinic_directory.errors import InvalidRecordsError
@@ -145,7 +145,7 @@ class ClinicGenerator(Generator):
     def content_security_policy(self) -> str:
         tiles = self.options.tile_origin
         return (
-            "default-src 'none'; script-src 'self'; style-src 'self'; "
+            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
             f"img-src 'self' data: {tiles}; connect-src 'self'; font-src 'self'; "
             "manifest-src 'self'; base-uri 'none'; form-action 'self'"
         )
@@ -185,6 +185,42 @@ class ClinicGenerator(Generator):
             ("404", "404.html"),
         ):
             self.write(writer, name, template, page_name=template)
+        self.write_open_data(writer)
+
+    def write_open_data(self, writer: Any) -> None:
+        """The downloads under ``data/`` and the ``/data/`` page that documents them.
+
+        Every clinic is in them, closed ones too (their status says so); samples reach
+        only development builds, where each carries ``sample: true``.
+        """
+        records = [clinic.record for clinic in self.clinics]
+
+        def url_of(record: ClinicRecord) -> str:
+            return self.site_url(self.clinic_url(record))
+
+        files = opendata.FILES
+        self.write_json(
+            files["json"],
+            opendata.clinics_document(
+                records,
+                url_of=url_of,
+                license_id=self.options.data_license,
+                schema_url=self.site_url("schema/clinic.schema.json"),
+            ),
+        )
+        self.write_text(files["csv"], opendata.clinics_csv(records, url_of=url_of))
+        self.write_json(files["geojson"], opendata.clinics_geojson(records, url_of=url_of))
+        self.write_json(files["hsds"], opendata.hsds_services(records, url_of=url_of))
+        self.write(
+            writer,
+            "data/index.html",
+            "data",
+            page_name="data",
+            data_files=files,
+            data_fields=opendata.schema_fields(build_schema()),
+            data_license_url=opendata.license_url(self.options.data_license),
+            data_versions=opendata.VERSIONS,
+        )
 
     def write_clinic_pages(self, writer: Any) -> None:
         json_pattern = self.settings["CLINIC_JSON_SAVE_AS"]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from clinic_directory.errors import ConfigurationError
 
@@ -76,6 +76,10 @@ class DirectorySettings:
         if not self.repo_url:
             return ""
         return f"{self.repo_url.rstrip('/')}/edit/{self.repo_branch}/{source}"
+
+    def problem_url(self, identity: str) -> str:
+        """Where "Report a problem" sends a reader; ``{identity}`` names the clinic."""
+        return self.issue_url.replace("{identity}", quote(identity, safe="/"))
 
 
 def apply_defaults(settings: MutableMapping[str, Any]) -> None:

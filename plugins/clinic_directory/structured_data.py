@@ -6,6 +6,7 @@ inside a ``<script>`` block whatever the record contains.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from clinic_directory import vocab
@@ -98,3 +99,21 @@ def clinic_jsonld(record: ClinicRecord, url: str) -> dict[str, Any]:
     if data.get("organization"):
         document["parentOrganization"] = {"@type": "Organization", "name": data["organization"]}
     return {key: value for key, value in document.items() if value not in (None, [], "")}
+
+
+def breadcrumbs_jsonld(site_url: str, trail: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """schema.org ``BreadcrumbList`` for a trail of ``(name, site-relative path)``,
+    from the top of the directory down to the page itself."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": f"{site_url}/{path}",
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }

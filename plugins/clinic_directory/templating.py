@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from clinic_directory import vocab
 from clinic_directory.assets import asset_url
+from clinic_directory.structured_data import breadcrumbs_jsonld
 
 #: Characters that could end a ``<script>`` block or open a comment inside it.
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
@@ -45,4 +46,9 @@ def tel(phone: str) -> str:
 
 
 FILTERS = {"jsonld": json_for_script, "money": money, "tel": tel}
-GLOBALS = {"asset": asset_url, "term": term, "vocab": vocab}
+GLOBALS = {
+    "asset": asset_url,
+    "breadcrumbs_jsonld": breadcrumbs_jsonld,
+    "term": term,
+    "vocab": vocab,
+}

@@ -470,18 +470,19 @@ def check_at_home_states(loaded: LoadedFile, options: _Options) -> Iterator[Prob
 
 
 def check_route_listed_once(loaded: LoadedFile, options: _Options) -> Iterator[Problem]:
-    first_line: dict[str, int] = {}
+    first: dict[str, tuple] = {}
     for path, service in _services(loaded.data):
         route = service["route"]
         route_path = (*path, "route")
-        if route in first_line:
+        if route in first:
+            first_line = loaded.position(first[route])[0]
             yield loaded.problem(
                 route_path,
-                f"the route {route} is listed twice (first on line {first_line[route]})",
+                f"the route {route} is listed twice (first on line {first_line})",
                 "merge the two services into one; a service can list several prices",
             )
         else:
-            first_line[route] = loaded.position(route_path)[0]
+            first[route] = route_path
 
 
 def check_price_form(loaded: LoadedFile, options: _Options) -> Iterator[Problem]:
@@ -565,8 +566,9 @@ def check_verification_age(loaded: LoadedFile, options: _Options) -> Iterator[Pr
 
 
 def check_services_have_prices(loaded: LoadedFile, options: _Options) -> Iterator[Problem]:
+    """Warn on a cash service with no price; an insurance-billed one rarely publishes any."""
     for path, service in _services(loaded.data):
-        if not service.get("prices"):
+        if not service.get("prices") and service.get("insurance") is not True:
             yield loaded.problem(
                 (*path, "route"),
                 f"the {service['route']} service lists no prices",

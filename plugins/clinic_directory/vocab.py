@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 
@@ -35,17 +36,21 @@ class Vocabulary:
         return len(self.terms)
 
     def __contains__(self, value: object) -> bool:
-        return any(term.value == value for term in self.terms)
+        return value in self._by_value
 
-    @property
+    @cached_property
+    def _by_value(self) -> Mapping[str, Term]:
+        return {term.value: term for term in self.terms}
+
+    @cached_property
     def values(self) -> tuple[str, ...]:
         return tuple(term.value for term in self.terms)
 
     def get(self, value: str) -> Term:
-        for term in self.terms:
-            if term.value == value:
-                return term
-        raise KeyError(f"{value!r} is not a known {self.name}")
+        try:
+            return self._by_value[value]
+        except KeyError:
+            raise KeyError(f"{value!r} is not a known {self.name}") from None
 
     def label(self, value: str) -> str:
         return self.get(value).label

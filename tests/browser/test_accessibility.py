@@ -1,0 +1,180 @@
+"""WCAG 2.2 AA checks on every page type of the built sample site: axe-core finds
+nothing, search works from the keyboard and without JavaScript, motion stops when
+the reader asks for less of it, and nothing scrolls sideways at 320 px or 200% zoom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = Axe()
+#: axe-core rule sets for WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+#: Map markers are exempt from the target-size rule under WCAG 2.5.8's "equivalent"
+#: exception: every clinic on a map is also a link in the list on the same page.
+MAP_MARKERS = ".leaflet-marker-pane"
+
+
+def _sample(index: int) -> str:
+    """Identity ``state/slug`` of a sample record, in file order."""
+    paths = sorted(ROOT.glob("samples/*/*.yaml"))
+    path = paths[index]
+    return f"{path.parent.name}/{path.stem}"
+
+
+def page_types() -> dict[str, str]:
+    first, second = _sample(0), _sample(1)
+    return {
+        "home": "",
+        "clinics list": "clinics/",
+        "state": f"clinics/{first.split('/')[0]}/",
+        "clinic": f"clinics/{first}/",
+        "map": "map/",
+        "compare": f"compare/?c={first},{second}",
+        "guide index": "guide/",
+        "guide page": "guide/routes/",
+        "about": "about/",
+        "data": "data/",
+        "404": "404.html",
+    }
+
+
+PAGES = page_types()
+
+
+def load(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def axe_violations(page) -> list[str]:
+    """Every axe-core violation on the page, one line each with the elements at fault."""
+    rules = AXE.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "rules": {"target-size": {"enabled": False}},
+        },
+    )
+    sizes = AXE.run(
+        page, context={"exclude": [[MAP_MARKERS]]}, options={"runOnly": ["target-size"]}
+    )
+    return [
+        f"{violation['id']}: {violation['help']} at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"])
+        for result in (rules, sizes)
+        for violation in result.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_axe_finds_no_violation(site, visit, path):
+    load(visit.page, site.url + path)
+    assert axe_violations(visit.page) == []
+
+
+def test_axe_finds_no_violation_in_search_results(site, visit):
+    page = visit.page
+    load(page, site.url + "?q=ketamine")
+    page.wait_for_selector(".site-search-results li")
+    assert axe_violations(page) == []
+
+
+def test_axe_reports_a_planted_violation(site, visit):
+    """The check itself works: an image without a text alternative is caught."""
+    page = visit.page
+    load(page, site.url + "about/")
+    page.evaluate("() => document.querySelector('main').appendChild(document.createElement('img'))")
+    assert any(line.startswith("image-alt:") for line in axe_violations(page))
+
+
+def test_keyboard_search_from_the_home_page(site, visit):
+    name = yaml.safe_load((ROOT / "samples" / f"{_sample(2)}.yaml").read_text(encoding="utf-8"))[
+        "name"
+    ]
+    page = visit.page
+    load(page, site.url)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "site-search-q":
+            break
+    else:
+        pytest.fail("Tab never reached the search box")
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".site-search-results li a")
+    assert "?q=" in page.url
+    titles = page.locator(".site-search-results li a").all_inner_texts()
+    assert name in titles
+
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.site-search-results') !== null"):
+            break
+    else:
+        pytest.fail("Tab never reached a search result")
+    chosen = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == chosen
+    assert [error for error in visit.errors if "favicon.ico" not in error] == []
+
+
+def test_search_form_opens_the_directory_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url)
+    page.fill("#site-search-q", "infusion")
+    page.select_option("#site-search-route", "iv_infusion")
+    page.click(".site-search-form button")
+    page.wait_for_load_state()
+    assert page.url.startswith(site.url + "clinics/?")
+    assert "route=iv_infusion" in page.url
+    assert page.locator(".clinic-list li").count() > 0
+    context.close()
+
+
+#: Elements still moving or fading: a transition with a duration, or a running animation.
+MOVING = """() => [...document.querySelectorAll('*')].filter(e => {
+  const style = getComputedStyle(e);
+  return style.transitionDuration.split(',').some(d => parseFloat(d) > 0)
+    || style.animationName !== 'none';
+}).map(e => e.tagName + '.' + e.className)"""
+
+
+@pytest.mark.parametrize("path", [PAGES["home"], PAGES["map"], PAGES["clinic"]])
+def test_reduced_motion_is_respected(site, visit, path):
+    page = visit.page
+    page.emulate_media(reduced_motion="reduce")
+    load(page, site.url + path)
+    assert page.evaluate(MOVING) == []
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_no_sideways_scrolling_at_320_px(site, visit, path):
+    page = visit.page
+    page.set_viewport_size({"width": 320, "height": 640})
+    load(page, site.url + path)
+    assert horizontal_overflow(page) <= 0
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_no_sideways_scrolling_at_200_percent_zoom(site, visit, path):
+    """Zooming a 1280 x 720 window to 200% lays the page out in 640 x 360 CSS pixels."""
+    page = visit.page
+    page.set_viewport_size({"width": 640, "height": 360})
+    load(page, site.url + path)
+    assert horizontal_overflow(page) <= 0

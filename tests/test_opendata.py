@@ -1,0 +1,311 @@
+"""The open data downloads: JSON, CSV, GeoJSON and HSDS, and the /data/ page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from sites import record
+
+from clinic_directory import opendata, vocab
+from clinic_directory.model import ClinicRecord
+from clinic_directory.schema import build_schema
+
+HSDS_SCHEMAS = Path(__file__).parent / "fixtures" / "hsds"
+#: Where the vendored schemas are registered; never fetched.
+HSDS_BASE = "https://hsds.invalid/schema/"
+TODAY = date(2026, 11, 22)
+
+
+def clinic(slug: str = "lantern-hill", state: str = "tx", **changes: Any) -> ClinicRecord:
+    location = changes.pop("location_", (30.2747, -97.7404))
+    return ClinicRecord(
+        state=state,
+        slug=slug,
+        source=f"clinics/{state}/{slug}.yaml",
+        data=record(**changes),
+        location=location,
+        today=TODAY,
+    )
+
+
+def url_of(item: ClinicRecord) -> str:
+    return f"https://directory.example/clinics/{item.identity}/"
+
+
+AT_HOME = {"route": "at_home", "states_served": ["TX", "OK"], "prices": [{"min": 0, "max": 250, "unit": "month"}]}  # fmt: skip
+
+
+# -- clinics.json -------------------------------------------------------------------
+
+
+def test_json_carries_every_field_of_every_record_unchanged():
+    records = [clinic(), clinic("quiet-pines", status="closed", organization="Pines Health")]
+    document = opendata.clinics_document(
+        records,
+        url_of=url_of,
+        license_id="CC0-1.0",
+        schema_url="https://directory.example/schema/clinic.schema.json",
+    )
+    assert document["version"] == opendata.CLINICS_VERSION
+    assert document["license"] == "CC0-1.0"
+    assert document["count"] == 2
+    assert [c["record"] for c in document["clinics"]] == [r.data for r in records]
+    assert document["clinics"][1]["id"] == "tx/quiet-pines"
+    assert document["clinics"][1]["url"] == "https://directory.example/clinics/tx/quiet-pines/"
+    assert document["clinics"][0]["location"] == {"lat": 30.2747, "lon": -97.7404}
+    json.dumps(document)  # plain JSON types only
+
+
+def test_json_marks_samples():
+    sample = clinic("demo", sample=True)
+    document = opendata.clinics_document(
+        [clinic(), sample], url_of=url_of, license_id="CC0-1.0", schema_url=""
+    )
+    assert [c["sample"] for c in document["clinics"]] == [False, True]
+    assert document["clinics"][1]["record"]["sample"] is True
+
+
+# -- clinics.csv --------------------------------------------------------------------
+
+
+def parse_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_has_one_row_per_clinic_and_route_with_prices():
+    rows = parse_csv(opendata.clinics_csv([clinic()], url_of=url_of))
+    assert [row["route"] for row in rows] == ["iv_infusion", "esketamine_nasal"]
+    iv, nasal = rows
+    assert iv["id"] == nasal["id"] == "tx/lantern-hill"
+    assert iv["prices"] == (
+        "550 USD per session (observed 2026-09-14); "
+        "2900 USD per series of 6 sessions, includes six infusions (observed 2026-09-14)"
+    )
+    assert iv["comparable_price_per_session"] == "483.33"
+    assert iv["conditions"] == "treatment_resistant_depression; ptsd"
+    assert nasal["rems_certified"] == "true"
+    assert nasal["prices"] == ""
+    assert list(rows[0]) == list(opendata.CSV_COLUMNS)
+
+
+def test_csv_numbers_stay_numbers():
+    row = parse_csv(opendata.clinics_csv([clinic()], url_of=url_of))[0]
+    assert row["longitude"] == "-97.7404"
+    assert row["latitude"] == "30.2747"
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_defuses_cells_a_spreadsheet_would_run(trigger):
+    hostile = f'{trigger}HYPERLINK("https://evil.example","x")'
+    rows = parse_csv(
+        opendata.clinics_csv([clinic(name=hostile, organization=hostile)], url_of=url_of)
+    )
+    for row in rows:
+        assert row["name"] == "'" + hostile
+        assert row["organization"] == "'" + hostile
+
+
+def test_csv_defuses_the_phone_number_too():
+    row = parse_csv(opendata.clinics_csv([clinic()], url_of=url_of))[0]
+    assert row["phone"] == "'+1 512-555-0134"
+
+
+def test_csv_leaves_ordinary_text_alone():
+    assert opendata.defuse_formula("Lantern Hill = calm") == "Lantern Hill = calm"
+
+
+# -- clinics.geojson ----------------------------------------------------------------
+
+
+def test_geojson_points_are_longitude_then_latitude():
+    collection = opendata.clinics_geojson(
+        [clinic(), clinic("unplaced", location_=None)], url_of=url_of
+    )
+    located, unplaced = collection["features"]
+    assert collection["type"] == "FeatureCollection"
+    assert located["geometry"] == {"type": "Point", "coordinates": [-97.7404, 30.2747]}
+    assert located["properties"]["routes"] == ["iv_infusion", "esketamine_nasal"]
+    assert located["properties"]["lowest_comparable_price"] == 483.33
+    assert unplaced["geometry"] is None
+    assert unplaced["id"] == "tx/unplaced"
+
+
+# -- HSDS ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hsds_validator() -> Draft202012Validator:
+    registry = Registry().with_resources(
+        (
+            HSDS_BASE + path.name,
+            Resource.from_contents(
+                json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT202012
+            ),
+        )
+        for path in HSDS_SCHEMAS.glob("*.json")
+    )
+    return Draft202012Validator(
+        {"$ref": HSDS_BASE + "service.json"}, registry=registry, format_checker=FormatChecker()
+    )
+
+
+def schema_of(name: str) -> Mapping[str, Any]:
+    return json.loads((HSDS_SCHEMAS / name).read_text(encoding="utf-8"))
+
+
+def undeclared_keys(instance: Any, schema: Mapping[str, Any], path: str) -> Iterator[str]:
+    """Keys the HSDS schema does not define: HSDS allows extra keys, so a misspelt
+    field would pass validation unnoticed without this check."""
+    properties = schema.get("properties", {})
+    for key, value in instance.items():
+        if key not in properties:
+            yield f"{path}.{key}"
+            continue
+        spec = properties[key]
+        target = spec.get("items", spec).get("$ref")
+        if target is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            yield from undeclared_keys(item, schema_of(target), f"{path}.{key}")
+
+
+def hsds_export() -> list[dict[str, Any]]:
+    services = [*record()["services"], AT_HOME]
+    records = [
+        clinic(organization="Lantern Health", email="intake@lantern-hill.example", services=services),
+        clinic("quiet-pines", status="temporarily_closed", location_=None),
+        clinic("demo", state="ok", sample=True, description=None),
+    ]  # fmt: skip
+    return opendata.hsds_services(records, url_of=url_of)
+
+
+def test_hsds_export_validates_against_the_published_schemas(hsds_validator):
+    services = hsds_export()
+    assert len(services) == 3 + 2 + 2
+    for service in services:
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in hsds_validator.iter_errors(service)
+        ]
+        assert errors == [], service["name"]
+        assert list(undeclared_keys(service, schema_of("service.json"), "service")) == []
+
+
+def test_hsds_validation_catches_a_broken_export(hsds_validator):
+    """The fixture schemas are really applied, nested objects included."""
+    service = hsds_export()[0]
+    service["status"] = "open"
+    del service["service_at_locations"][0]["location"]["addresss"][0]["country"]
+    messages = sorted(e.message for e in hsds_validator.iter_errors(service))
+    assert messages == ["'country' is a required property", "'open' is not one of " + str(
+        ["active", "inactive", "defunct", "temporarily closed"]
+    )]  # fmt: skip
+
+
+def test_hsds_service_carries_prices_areas_and_location():
+    iv, _nasal, at_home, *_ = hsds_export()
+    assert iv["name"] == "IV infusion at Lantern Hill Ketamine Clinic"
+    assert iv["organization"]["name"] == "Lantern Health"
+    assert [c["amount"] for c in iv["cost_options"]] == [550, 2900]
+    assert iv["cost_options"][1]["option"] == "includes six infusions"
+    assert iv["assured_date"] == "2026-09-14"
+    location = iv["service_at_locations"][0]["location"]
+    assert (location["latitude"], location["longitude"]) == (30.2747, -97.7404)
+    assert location["addresss"][0]["state_province"] == "TX"
+    assert [area["name"] for area in at_home["service_areas"]] == ["Texas", "Oklahoma"]
+    assert at_home["cost_options"][0]["option"] == "a price range; amount is its low end"
+
+
+def test_hsds_status_and_sample_marking():
+    services = hsds_export()
+    assert {s["status"] for s in services[3:5]} == {"temporarily closed"}
+    assert "latitude" not in services[3]["service_at_locations"][0]["location"]
+    assert all("alert" not in s for s in services[:5])
+    assert all(s["alert"].startswith("Fictional sample clinic") for s in services[5:])
+
+
+def test_stable_ids_are_version_5_uuids():
+    expected = uuid.uuid5(opendata.ID_NAMESPACE, "service/tx/lantern-hill/iv_infusion")
+    assert opendata.stable_id("service", "tx/lantern-hill", "iv_infusion") == str(expected)
+
+
+def test_hsds_identifiers_are_unique_and_stable():
+    first, again = hsds_export(), hsds_export()
+    ids = [s["id"] for s in first]
+    assert ids == [s["id"] for s in again]
+    assert len(set(ids)) == len(ids)
+    # Locations of one organization share the organization's identifier.
+    assert first[0]["organization_id"] == first[1]["organization_id"]
+
+
+# -- the data page ------------------------------------------------------------------
+
+
+def test_field_list_comes_from_the_record_schema():
+    schema = build_schema()
+    fields = {field.path: field for field in opendata.schema_fields(schema)}
+    assert set(schema["properties"]) <= set(fields)
+    assert fields["name"].required is True
+    assert fields["email"].required is False
+    assert fields["address.postal_code"].required is True
+    assert fields["services[].route"].values == vocab.ROUTES.values
+    assert fields["services[].conditions"].values == vocab.CONDITIONS.values
+    assert fields["services[].conditions"].type == "list of strings"
+    assert fields["services[].prices[].amount"].type == "number"
+    assert fields["clinicians[].npi"].description.startswith("The clinician's 10-digit")
+
+
+def test_license_urls():
+    assert opendata.license_url("CC0-1.0") == "https://creativecommons.org/publicdomain/zero/1.0/"
+    assert opendata.license_url("MIT") == "https://spdx.org/licenses/MIT.html"
+
+
+def test_build_writes_the_downloads_and_the_data_page(tiny_site):
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.add(
+        "tx/quiet-pines",
+        record(name="Quiet Pines Clinic", status="closed", phone="+1 512-555-0135"),
+    )
+    tiny_site.add(
+        "tx/demo",
+        record(name="Demo Clinic", sample=True, phone="+1 512-555-0136"),
+        folder="samples",
+    )
+    tiny_site.build(CLINICS_PATHS=["clinics", "samples"], CLINIC_DATA_LICENSE="CC-BY-4.0")
+
+    document = json.loads(tiny_site.page("data/clinics.json"))
+    assert {c["id"]: c["sample"] for c in document["clinics"]} == {
+        "tx/lantern-hill": False,
+        "tx/quiet-pines": False,
+        "tx/demo": True,
+    }
+    assert document["license"] == "CC-BY-4.0"
+    rows = parse_csv(tiny_site.page("data/clinics.csv"))
+    assert len(rows) == 6
+    assert len(json.loads(tiny_site.page("data/clinics.geojson"))["features"]) == 3
+    assert len(json.loads(tiny_site.page("data/hsds/services.json"))) == 6
+
+    page = tiny_site.page("data/index.html")
+    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC-BY-4.0' in page
+    assert "<code>services[].prices[].amount</code>" in page
+    assert "clinic.schema.json" in page
+    assert '"sample": true' in page  # the sample notice, shown only in builds with samples
+
+
+def test_publish_build_data_has_no_sample(tiny_site):
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.build("publishconf.py")
+    document = json.loads(tiny_site.page("data/clinics.json"))
+    assert [c["sample"] for c in document["clinics"]] == [False]
+    assert '"sample": true' not in tiny_site.page("data/index.html")

@@ -1,0 +1,95 @@
+"""Site search: the Pagefind index written after the build, and the pages it reads.
+
+These tests run under pytest-socket's ``--disable-socket``: Pagefind's Python API
+talks to its indexing service over pipes from an asyncio loop, which needs only
+the local socket pair asyncio makes for itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sites import record
+
+from clinic_directory.search import BUNDLE_FOLDER, SearchIndexError, index_site
+
+
+def write_page(site: Path, path: str, body: str) -> None:
+    target = site / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        f'<!DOCTYPE html><html lang="en"><head><title>{path}</title></head>'
+        f"<body><nav>Clinics Map Guide</nav>{body}</body></html>",
+        encoding="utf-8",
+    )
+
+
+def entry(site: Path) -> dict:
+    return json.loads((site / BUNDLE_FOLDER / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def test_only_pages_marked_as_search_content_are_indexed(tmp_path):
+    write_page(tmp_path, "clinics/tx/a/index.html", "<article data-pagefind-body><h1>A</h1>Ketamine in Austin.</article>")  # fmt: skip
+    write_page(tmp_path, "guide/routes/index.html", "<article data-pagefind-body><h1>Routes</h1>IV infusion.</article>")  # fmt: skip
+    write_page(tmp_path, "clinics/index.html", "<h1>All clinics</h1>A listing, not indexed.")
+
+    index = index_site(tmp_path)
+
+    assert index.pages == 2
+    assert index.bundle == tmp_path / "pagefind"
+    assert (index.bundle / "pagefind.js").is_file()
+    assert entry(tmp_path)["languages"]["en"]["page_count"] == 2
+
+
+def test_a_missing_site_is_an_error(tmp_path):
+    with pytest.raises(SearchIndexError, match="no built site"):
+        index_site(tmp_path / "output")
+
+
+def test_the_build_indexes_clinic_and_guide_pages(tiny_site):
+    tiny_site.add("tx/lantern-hill", record())
+    result = tiny_site.build()
+
+    guide_pages = len(list((tiny_site.root / "content" / "guide").glob("*.md")))
+    assert entry(result.output)["languages"]["en"]["page_count"] == 1 + guide_pages
+    assert not (tiny_site.root / "output.building").exists()
+
+
+def test_clinic_pages_carry_search_content_and_facets(tiny_site):
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.build()
+    page = tiny_site.page("clinics/tx/lantern-hill/index.html")
+    assert page.count("data-pagefind-body") == 1
+    assert 'data-pagefind-filter="type:Clinic"' in page
+    assert '<span data-pagefind-filter="state">Texas</span>' in page
+    routes = re.findall(r'<h3 id="route-[a-z_]+" data-pagefind-filter="route">', page)
+    assert len(routes) == 2
+    guide = tiny_site.page("guide/routes/index.html")
+    assert 'data-pagefind-body data-pagefind-filter="type:Guide"' in guide
+
+
+def test_home_page_search_form_falls_back_to_the_directory(tiny_site):
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.build()
+    home = tiny_site.page("index.html")
+    form = re.search(r'<form action="([^"]*)" method="get" role="search"', home)
+    assert form is not None and form.group(1).endswith("clinics/")
+    assert 'name="q"' in home
+    assert '<option value="iv_infusion">IV infusion</option>' in home
+    assert 'data-bundle="./pagefind/pagefind.js"' in home
+
+
+def test_csp_allows_webassembly_and_nothing_more(tiny_site):
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.build()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', tiny_site.page("index.html"))  # fmt: skip
+    assert csp is not None
+    policy = html.unescape(csp.group(1))
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert "unsafe-inline" not in policy
+    assert "'unsafe-eval'" not in policy
