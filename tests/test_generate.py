@@ -212,3 +212,12 @@ def test_development_build_asks_robots_to_stay_away(tiny_site: TinySite) -> None
     tiny_site.build()
     assert "Disallow: /" in tiny_site.page("robots.txt")
     assert not (tiny_site.output / "sitemap.xml").exists()
+
+
+def test_search_index_can_be_switched_off_for_quick_builds(tiny_site: TinySite) -> None:
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.build(CLINIC_SEARCH_INDEX=False)
+    assert (tiny_site.output / "clinics/tx/lantern-hill/index.html").exists()
+    assert not (tiny_site.output / "pagefind").exists()
+    tiny_site.build()
+    assert (tiny_site.output / "pagefind/pagefind.js").exists()

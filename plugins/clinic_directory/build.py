@@ -21,6 +21,7 @@ from pelican.settings import read_settings
 
 from clinic_directory.errors import ClinicDirectoryError
 from clinic_directory.search import index_site
+from clinic_directory.settings import search_index_enabled
 
 
 class BuildFailedError(ClinicDirectoryError):
@@ -86,7 +87,8 @@ def build_site(settings: dict[str, Any], output: Path | None = None) -> BuildRes
             raise BuildFailedError(
                 "the build logged errors, so nothing was published:\n" + "\n".join(errors.messages)
             )
-        index_site(staging)
+        if search_index_enabled(settings):
+            index_site(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

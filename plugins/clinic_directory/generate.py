@@ -305,7 +305,7 @@ class ClinicGenerator(Generator):
 
     def sitemap_entries(self) -> list[tuple[str, Any]]:
         per_page = self.options.per_page
-        paths = ["", "clinics/", "map/", "compare/"]
+        paths = ["", "clinics/", "map/", "compare/", "data/"]
         paths += [
             f"clinics/page/{n}/"
             for n in range(2, -(-len(self.context["listed_clinics"]) // per_page) + 1)

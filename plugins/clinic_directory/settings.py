@@ -46,6 +46,7 @@ OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "CLINIC_GEOCODE_CACHE": "geocode-cache.json",
         "CLINIC_VENDOR_ASSETS": {},
         "CLINIC_TODAY": None,
+        "CLINIC_SEARCH_INDEX": True,
     }
 )
 
@@ -85,6 +86,11 @@ class DirectorySettings:
 def apply_defaults(settings: MutableMapping[str, Any]) -> None:
     for key, value in {**URL_DEFAULTS, **OTHER_DEFAULTS}.items():
         settings.setdefault(key, value)
+
+
+def search_index_enabled(settings: Mapping[str, Any]) -> bool:
+    """Whether the build runs Pagefind (about 5 ms a page); off for quick local builds."""
+    return bool(settings.get("CLINIC_SEARCH_INDEX", OTHER_DEFAULTS["CLINIC_SEARCH_INDEX"]))
 
 
 def project_root(settings: Mapping[str, Any]) -> Path:

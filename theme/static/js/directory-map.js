@@ -62,7 +62,7 @@
 
   var clinicIcon = null;
   function pinIcon() {
-    clinicIcon = clinicIcon || L.divIcon({className: "clinic-marker", iconSize: [18, 18]});
+    clinicIcon = clinicIcon || L.divIcon({className: "clinic-marker", iconSize: [24, 24]});
     return clinicIcon;
   }
 
