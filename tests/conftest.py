@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sites import TinySite, make_tiny_site  # noqa: E402
+from sites import TinySite, make_tiny_site
 
 
 @pytest.fixture

@@ -201,7 +201,10 @@ def test_public_build_publishes_sitemap_feed_and_robots(tiny_site: TinySite) -> 
     tiny_site.add("tx/lantern-hill", record())
     tiny_site.build("publishconf.py", SITEURL="https://example.org/directory")
     sitemap = tiny_site.page("sitemap.xml")
-    assert "<loc>https://example.org/directory/clinics/tx/lantern-hill/</loc><lastmod>2026-09-14</lastmod>" in sitemap
+    assert (
+        "<loc>https://example.org/directory/clinics/tx/lantern-hill/</loc><lastmod>2026-09-14</lastmod>"
+        in sitemap
+    )
     assert "https://example.org/directory/about/" in sitemap
     assert "Sitemap: https://example.org/directory/sitemap.xml" in tiny_site.page("robots.txt")
     assert "Lantern Hill Ketamine Clinic, Austin, TX" in tiny_site.page("feeds/clinics.atom.xml")

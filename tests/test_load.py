@@ -247,4 +247,3 @@ def test_top_level_keeps_only_top_level_positions(tmp_path):
 
     assert trimmed.position(("services", 1, "prices")) == (3, 3)
     assert trimmed.key_position(("name",)) == (1, 7)
-

@@ -46,7 +46,16 @@ def test_serve_rebuilds_when_a_record_changes(tiny_site: TinySite) -> None:
     )
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "clinic_directory", "serve", "-s", settings_file.name, "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "clinic_directory",
+            "serve",
+            "-s",
+            settings_file.name,
+            "--port",
+            str(port),
+        ],
         cwd=tiny_site.root,
         env={"PYTHONPATH": str(tiny_site.root), "PATH": str(Path(sys.executable).parent)},
         stdout=subprocess.DEVNULL,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from clinic_directory import vocab
@@ -33,6 +34,35 @@ def term(vocabulary: str, value: str) -> vocab.Term:
     return vocab.ALL[vocabulary].get(value)
 
 
+@pass_context
+def term_link(context: Any, vocabulary: str, value: str) -> Markup:
+    """A term's label linked to the guide section explaining it, explanation as title.
+
+    A Python function rather than a Jinja macro: clinic pages call it dozens of times
+    each, and a macro call costs several times more.
+    """
+    found = vocab.ALL[vocabulary].get(value)
+    if not found.guide:
+        return Markup.escape(found.label)
+    return Markup('<a href="{}/{}" title="{}">{}</a>').format(
+        Markup(context.get("SITEURL", "")), found.guide, found.explanation, found.label
+    )
+
+
+@pass_context
+def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = False) -> Markup:
+    """A list of linked terms, each with its one-line explanation when ``explain``."""
+    items = []
+    for value in values:
+        item = term_link(context, vocabulary, value)
+        if explain:
+            item += Markup(' <span class="explain">{}</span>').format(
+                vocab.ALL[vocabulary].get(value).explanation
+            )
+        items.append(Markup("<li>{}</li>").format(item))
+    return Markup('<ul class="terms">{}</ul>').format(Markup("").join(items))
+
+
 def money(amount: float | None) -> str:
     if amount is None:
         return ""
@@ -50,5 +80,7 @@ GLOBALS = {
     "asset": asset_url,
     "breadcrumbs_jsonld": breadcrumbs_jsonld,
     "term": term,
+    "term_link": term_link,
+    "term_list": term_list,
     "vocab": vocab,
 }
