@@ -137,6 +137,9 @@ def test_compare_end_to_end(site, visit):
     assert len(headers) == 3
     assert page.locator(".compare-table tr.differs").count() > 0
     assert page.locator(".compare-table th:has-text('price per session')").count() > 0
+    # Terms (conditions, credentials, safety practices...) link to their guide sections.
+    guide_link = page.locator(".compare-table a[href*='/guide/']").first
+    assert guide_link.get_attribute("title")
 
     page.goto(site.url + "compare/?c=" + ",".join([*ids[:2], "tx/no-such-clinic"]))
     page.wait_for_selector(".compare-table")

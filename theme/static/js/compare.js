@@ -142,8 +142,17 @@
     return value === false ? "No" : "Not stated";
   }
 
+  /* A term linked to the guide section explaining it (vocabulary data, not the record's). */
+  function term(doc, vocabName, value) {
+    var entry = doc.labels[vocabName] && doc.labels[vocabName][value];
+    if (!entry || !entry[2]) {
+      return label(doc, vocabName, value);
+    }
+    return el("a", {href: new URL(entry[2], siteRoot()).href, title: entry[1], text: entry[0]});
+  }
+
   function listOf(doc, vocabName, values) {
-    return (values || []).map(function (value) { return label(doc, vocabName, value); });
+    return (values || []).map(function (value) { return term(doc, vocabName, value); });
   }
 
   /* Each row: a heading and, per clinic, a list of lines (strings or nodes). */
@@ -206,17 +215,17 @@
     });
     row("Clinicians", function (doc) {
       return (doc.record.clinicians || []).map(function (c) {
-        var parts = [c.name + ", " + c.credential];
+        var parts = [c.name + ", ", term(doc, "credential", c.credential)];
         if (c.specialty) {
-          parts.push(label(doc, "specialty", c.specialty));
+          parts.push(" · ", term(doc, "specialty", c.specialty));
         }
         if (c.board_certified) {
-          parts.push("board-certified");
+          parts.push(" · board-certified");
         }
         if (c.role) {
-          parts.push(label(doc, "role", c.role));
+          parts.push(" · " + label(doc, "role", c.role));
         }
-        return parts.join(" · ");
+        return el("span", {}, parts);
       });
     });
     row("Safety practices (as stated by the clinic)", function (doc) {
