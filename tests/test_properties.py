@@ -98,13 +98,13 @@ def test_any_input_yields_problems_or_a_record_and_nothing_else(workdir, content
 
 # -- valid records ----------------------------------------------------------------
 
-#: Any text the validator allows in free-text fields: no control characters but tab and
-#: line breaks, and a '<' never right before a tag name.
+#: Any text the validator allows in free-text fields: no control or invisible format
+#: characters but tab and line breaks, a '<' never right before a tag name, not only spaces.
 plain_text = st.text(
-    st.characters(codec="utf-8", exclude_categories=["Cc"]) | st.sampled_from("\t\n\r<`$&'\""),
-    min_size=1,
+    st.characters(codec="utf-8", exclude_categories=["Cc", "Cf"])
+    | st.sampled_from("\t\n\r<`$&'\""),
     max_size=60,
-).map(lambda text: text.replace("<", "< "))
+).map(lambda text: "A" + text.replace("<", "< "))
 
 
 def terms(name: str, **limits: int) -> st.SearchStrategy[list[str]]:

@@ -163,7 +163,8 @@ def test_html_in_the_description_is_refused(tmp_path):
 
     assert (problem.line, problem.column) == where(text, "<b>")
     assert problem.message.startswith(
-        "description must be plain text without HTML or control characters, got '<b>Outpatient"
+        "description must be plain text without HTML, control or invisible characters, "
+        "got '<b>Outpatient"
     )
 
 

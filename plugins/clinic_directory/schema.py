@@ -78,10 +78,17 @@ HANDLE = TextPattern(
     "a public handle such as dana-ortiz",
     "use your public user name, never a personal email address",
 )
+#: Invisible characters that can make text display as something else: zero-width
+#: characters, bidirectional overrides and isolates, word joiners, the byte-order mark.
+#: Written as the characters themselves, which every regex engine reads alike.
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 PLAIN_TEXT = TextPattern(
-    r"^(?![\s\S]*<[A-Za-z/!?])(?![\s\S]*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])",
-    "plain text without HTML or control characters",
-    "remove the HTML tags and invisible characters; a lone '<' followed by a space is fine",
+    r"^(?=[\s\S]*\S)(?![\s\S]*<[A-Za-z/!?])(?![\s\S]*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    + _INVISIBLE
+    + "])",
+    "plain text without HTML, control or invisible characters",
+    "remove the HTML tags and invisible characters (and write more than spaces); "
+    "a lone '<' followed by a space is fine",
 )
 
 #: Every pattern used in the schema, by regex, so validation can explain a mismatch.
