@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from sites import TinySite, record
+from sites import PROJECT, TinySite, record
 
 from clinic_directory.errors import InvalidRecordsError
 
@@ -224,3 +224,10 @@ def test_search_index_can_be_switched_off_for_quick_builds(tiny_site: TinySite) 
     assert not (tiny_site.output / "pagefind").exists()
     tiny_site.build()
     assert (tiny_site.output / "pagefind/pagefind.js").exists()
+
+
+def test_published_schema_is_the_committed_file(tiny_site: TinySite) -> None:
+    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.build(CLINIC_SEARCH_INDEX=False)
+    committed = PROJECT / "plugins/clinic_directory/schema/clinic.schema.json"
+    assert tiny_site.page("schema/clinic.schema.json") == committed.read_text(encoding="utf-8")

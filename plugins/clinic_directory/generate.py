@@ -26,7 +26,7 @@ from clinic_directory.errors import InvalidRecordsError
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.map import map_setup_script
 from clinic_directory.model import ClinicRecord
-from clinic_directory.schema import build_schema
+from clinic_directory.schema import build_schema, schema_text
 from clinic_directory.settings import DirectorySettings, read_settings
 from clinic_directory.structured_data import clinic_jsonld
 from clinic_directory.validate import validate_paths
@@ -280,7 +280,7 @@ class ClinicGenerator(Generator):
             export.index_document(listed, site_url_of=self.clinic_url),
         )
         self.write_json("data/zips.json", export.zip_table())
-        self.write_text("schema/clinic.schema.json", json.dumps(build_schema(), indent=2) + "\n")
+        self.write_text("schema/clinic.schema.json", schema_text())
 
     def write_discovery_files(self) -> None:
         """Sitemap, robots.txt and feed: only real clinics, and only with absolute URLs."""
