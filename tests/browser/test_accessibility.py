@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
+from browser_pages import page_types, sample_identities
 
 pytestmark = pytest.mark.browser
 
@@ -19,30 +20,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-pract
 #: Map markers are exempt from the target-size rule under WCAG 2.5.8's "equivalent"
 #: exception: every clinic on a map is also a link in the list on the same page.
 MAP_MARKERS = ".leaflet-marker-pane"
-
-
-def _sample(index: int) -> str:
-    """Identity ``state/slug`` of a sample record, in file order."""
-    paths = sorted(ROOT.glob("samples/*/*.yaml"))
-    path = paths[index]
-    return f"{path.parent.name}/{path.stem}"
-
-
-def page_types() -> dict[str, str]:
-    first, second = _sample(0), _sample(1)
-    return {
-        "home": "",
-        "clinics list": "clinics/",
-        "state": f"clinics/{first.split('/')[0]}/",
-        "clinic": f"clinics/{first}/",
-        "map": "map/",
-        "compare": f"compare/?c={first},{second}",
-        "guide index": "guide/",
-        "guide page": "guide/routes/",
-        "about": "about/",
-        "data": "data/",
-        "404": "404.html",
-    }
 
 
 PAGES = page_types()
@@ -95,9 +72,9 @@ def test_axe_reports_a_planted_violation(site, visit):
 
 
 def test_keyboard_search_from_the_home_page(site, visit):
-    name = yaml.safe_load((ROOT / "samples" / f"{_sample(2)}.yaml").read_text(encoding="utf-8"))[
-        "name"
-    ]
+    name = yaml.safe_load(
+        (ROOT / "samples" / f"{sample_identities()[2]}.yaml").read_text(encoding="utf-8")
+    )["name"]
     page = visit.page
     load(page, site.url)
     for _ in range(60):

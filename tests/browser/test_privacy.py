@@ -4,13 +4,11 @@ the site and its tile server, nor sends the visitor's location or ZIP code anywh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from browser_pages import page_types
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 AUSTIN = {"latitude": 30.2672, "longitude": -97.7431}
 #: Collects every policy violation the page reports, from before its first script runs.
 WATCH_POLICY = """
@@ -20,29 +18,6 @@ document.addEventListener("securitypolicyviolation", function (event) {
 });
 """
 READ_STORAGE = "() => [document.cookie, localStorage.length, sessionStorage.length]"
-
-
-def samples() -> list[str]:
-    """Identities ``state/slug`` of the sample records, in file order."""
-    return [f"{path.parent.name}/{path.stem}" for path in sorted(ROOT.glob("samples/*/*.yaml"))]
-
-
-def page_types() -> dict[str, str]:
-    first, second = samples()[:2]
-    return {
-        "home": "",
-        "clinics list": "clinics/",
-        "second list page": "clinics/page/2/",
-        "state": f"clinics/{first.split('/')[0]}/",
-        "clinic": f"clinics/{first}/",
-        "map": "map/",
-        "compare": f"compare/?c={first},{second}",
-        "guide index": "guide/",
-        "guide page": "guide/routes/",
-        "data": "data/",
-        "privacy": "privacy/",
-        "404": "404.html",
-    }
 
 
 def assert_clean(visit, site) -> None:
