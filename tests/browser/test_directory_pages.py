@@ -93,6 +93,20 @@ def test_near_me_sorts_by_distance_without_sending_the_location(site, visit):
     assert_clean(visit, site)
 
 
+def test_home_place_box_keeps_the_place_out_of_every_request(site, visit):
+    page = visit.page
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto(site.url)
+    page.fill("#home-zip", "78701")
+    page.press("#home-zip", "Enter")
+    page.wait_for_selector("#results .where:has-text('miles away')")
+    assert distances(page)[0] < 5
+    assert "zip=78701" in page.url.split("#")[1]
+    assert not [url for url in sent if "78701" in url]
+    assert_clean(visit, site)
+
+
 def test_zip_and_city_lookup_in_the_browser(site, visit):
     page = open_finder(visit, site.url + "clinics/")
     page.fill("#filter-zip", "78701")

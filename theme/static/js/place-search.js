@@ -5,7 +5,7 @@
   document.querySelectorAll("form.place-search").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var place = form.querySelector("input[name=zip]").value.trim();
+      var place = form.querySelector("input").value.trim();
       var target = new URL(form.getAttribute("action"), document.baseURI);
       target.search = "";
       target.hash = place ? new URLSearchParams({ zip: place }).toString() : "";
