@@ -7,13 +7,14 @@ inside a ``<script>`` block whatever the record contains.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import Any
 
 from clinic_directory import vocab
 from clinic_directory.model import ClinicRecord, comparable_session_price
 
-_DRUG_NAMES = {"esketamine_nasal": "esketamine"}
-_DAY_NAMES = {term.value: term.label for term in vocab.DAYS}
+_DRUG_NAMES = MappingProxyType({"esketamine_nasal": "esketamine"})
+_DAY_NAMES = MappingProxyType({term.value: term.label for term in vocab.DAYS})
 
 
 def _offers(record: ClinicRecord) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ the vocabulary.
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import Any
 
 from jinja2 import pass_context
@@ -75,12 +76,14 @@ def tel(phone: str) -> str:
     return f"+{digits}" if phone.strip().startswith("+") else digits
 
 
-FILTERS = {"jsonld": json_for_script, "money": money, "tel": tel}
-GLOBALS = {
-    "asset": asset_url,
-    "breadcrumbs_jsonld": breadcrumbs_jsonld,
-    "term": term,
-    "term_link": term_link,
-    "term_list": term_list,
-    "vocab": vocab,
-}
+FILTERS = MappingProxyType({"jsonld": json_for_script, "money": money, "tel": tel})
+GLOBALS = MappingProxyType(
+    {
+        "asset": asset_url,
+        "breadcrumbs_jsonld": breadcrumbs_jsonld,
+        "term": term,
+        "term_link": term_link,
+        "term_list": term_list,
+        "vocab": vocab,
+    }
+)

@@ -241,15 +241,17 @@ def _overstatement_finder() -> Callable[[str], list[Any]] | None:
 # -- schema ------------------------------------------------------------------------
 
 
-_EXPECTED = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a set of fields (`name: value` lines)",
-    "null": "empty",
-}
+_EXPECTED = MappingProxyType(
+    {
+        "string": "text",
+        "number": "a number",
+        "integer": "a whole number",
+        "boolean": "true or false",
+        "array": "a list",
+        "object": "a set of fields (`name: value` lines)",
+        "null": "empty",
+    }
+)
 
 
 class _SchemaCheck:
