@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from sites import TinySite, make_tiny_site
 
+from clinic_directory import build as site_build
 from clinic_directory import cli
-from clinic_directory.commands import build as build_command
 from clinic_directory.load import MAX_FILE_BYTES
 
 CORPUS = Path(__file__).parent / "hardening"
@@ -274,7 +274,7 @@ def build_with(
 ) -> tuple[int, str]:
     """``clinic-directory build`` in the site, with the tiny site's settings."""
     monkeypatch.chdir(site.root)
-    monkeypatch.setattr(build_command, "load_settings", lambda *args, **kwargs: site.settings())
+    monkeypatch.setattr(site_build, "load_settings", lambda *args, **kwargs: site.settings())
     path = case.install(site.root)
     try:
         code = cli.main(["build"])

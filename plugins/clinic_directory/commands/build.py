@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from clinic_directory.build import build_site, load_settings
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -37,6 +35,9 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here so that the other commands start without loading Pelican.
+    from clinic_directory.build import build_site, load_settings
+
     settings = load_settings(args.settings, records=args.records)
     result = build_site(settings, args.output)
     print(f"built {result.files} files into {result.output} in {result.seconds:.2f} s")

@@ -15,7 +15,6 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from clinic_directory.build import load_settings
 from clinic_directory.commands.build import add_build_arguments
 
 WATCHED = ("clinics", "samples", "content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
@@ -41,7 +40,9 @@ def _build(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from watchfiles import watch  # imported here: only this command needs it
+    from watchfiles import watch  # imported here, like Pelican: only this command needs them
+
+    from clinic_directory.build import load_settings
 
     output = Path(args.output or load_settings(args.settings)["OUTPUT_PATH"]).resolve()
     if not _build(args) and not output.exists():
