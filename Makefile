@@ -16,7 +16,7 @@ serve: install
 
 # Build once into output/ (exits non-zero, leaving output/ untouched, on any invalid record).
 html: install
-	$(CLI) validate
+	$(CLI) validate --cache cache
 	$(CLI) build -s pelicanconf.py
 
 # The public build: real clinics only, absolute URLs (set SITEURL, sub-path allowed).
@@ -25,7 +25,7 @@ publish: install
 	$(CLI) build -s publishconf.py
 
 validate: install
-	$(CLI) validate
+	$(CLI) validate --cache cache
 
 # The whole test suite, browser tests included.
 test: install

@@ -168,3 +168,18 @@ def test_changed_since_reports_changed_files_but_compares_against_all(capsys):
         f"{RIVERSIDE} (each clinic location has one file; merge the two and delete the other)"
     )
     assert lines[-1] == "1 error, 0 warnings in 1 file"
+
+
+def test_a_cache_folder_gives_the_same_report_and_publishing_ignores_it(capsys):
+    write(RIVERSIDE, record("status: active", "status: open"))
+
+    first = run("--cache", "cache", capsys=capsys)
+    second = run("--cache", "cache", capsys=capsys)
+
+    assert first == second
+    assert first[0] == 1 and "status" in first[1][0]
+    assert Path("cache").is_dir()
+    cache_files = sorted(p.name for p in Path("cache").iterdir())
+    run("--publish", "--cache", "elsewhere", "clinics", capsys=capsys)
+    assert not Path("elsewhere").exists()
+    assert sorted(p.name for p in Path("cache").iterdir()) == cache_files

@@ -102,6 +102,7 @@ class ClinicGenerator(Generator):
             publish=options.publish,
             today=options.today,
             geocode_cache=GeocodeCache.load(options.geocode_cache),
+            cache_folder=options.check_cache,
         )
         for warning in report.warnings:
             logger.warning("%s", warning)

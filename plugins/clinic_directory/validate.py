@@ -31,9 +31,10 @@ import jsonschema
 import jsonschema_rs
 
 from clinic_directory import vocab
+from clinic_directory.check_cache import CheckCache, file_key, fingerprint
 from clinic_directory.errors import Problem
 from clinic_directory.geocode import GeocodeCache
-from clinic_directory.load import LoadedFile, load_file
+from clinic_directory.load import LoadedFile, load_file, relative_path
 from clinic_directory.model import STALE_AFTER_DAYS, ClinicRecord, identity_of
 from clinic_directory.schema import TEXT_PATTERNS, build_schema
 
@@ -146,7 +147,7 @@ def find_record_files(paths: Iterable[Path]) -> list[Path]:
             continue
         for folder, _, names in os.walk(path):
             found.update(Path(folder, name) for name in names if name.endswith(RECORD_SUFFIXES))
-    return sorted(found)
+    return sorted(found, key=lambda path: path.parts)  # as Path order, without its slow comparisons
 
 
 def validate_paths(
@@ -157,11 +158,14 @@ def validate_paths(
     today: date | None = None,
     geocode_cache: GeocodeCache | None = None,
     jobs: int | None = None,
+    cache_folder: Path | None = None,
 ) -> ValidationReport:
     """Validate every record file under ``paths``; ``root`` is the folder paths are reported from.
 
     ``jobs`` is how many processes check files; by default one per CPU once there
-    are enough files for the start-up cost to pay off.
+    are enough files for the start-up cost to pay off. With ``cache_folder``, what
+    each file's own checks found is remembered there by content and reused; a
+    publishing run never uses it.
     """
     options = _Options(
         today=today or date.today(),
@@ -169,9 +173,13 @@ def validate_paths(
         geocode_cache=geocode_cache or GeocodeCache(),
         find_overstatements=_overstatement_finder(),
     )
+    cache = None
+    if cache_folder is not None and not publish:
+        inputs = (options.today.isoformat(), options.geocode_cache.dumps())
+        cache = CheckCache.open(cache_folder, fingerprint(*inputs))
     files = find_record_files(paths)
     with _without_cycle_collection():
-        outcomes = _check_files(files, root, options, jobs)
+        outcomes = _check_files(files, root, options, jobs, cache)
         problems = [problem for outcome in outcomes for problem in outcome.problems]
         passed = [outcome.loaded for outcome in outcomes if outcome.loaded is not None]
         problems.extend(duplicate_name_and_street(passed))
@@ -213,30 +221,64 @@ class _FileOutcome:
     #: The file, when it passed the schema; with top-level positions only, for cross-file checks.
     loaded: LoadedFile | None
 
-    def packed(self) -> bytes:
-        """The outcome as plain values in ``marshal`` form, which a worker sends back
-        several times faster than pickled objects."""
+    def plain(self) -> list[Any]:
+        """The outcome as lists, text and numbers: what ``marshal`` sends back from a
+        worker several times faster than pickled objects, and what the cache stores."""
         loaded = self.loaded
-        return marshal.dumps(
-            (
-                [tuple(vars(problem).values()) for problem in self.problems],
-                loaded and (str(loaded.path), loaded.relpath, loaded.data, loaded.positions),
-            )
-        )
+        return [
+            [list(vars(problem).values()) for problem in self.problems],
+            loaded
+            and [
+                loaded.relpath,
+                loaded.data,
+                loaded.positions.get((), (1, 1)),
+                {path[0]: at for path, at in loaded.positions.items() if path},
+            ],
+        ]
 
     @classmethod
-    def unpacked(cls, packed: bytes) -> _FileOutcome:
-        problems, loaded = marshal.loads(packed)
+    def from_plain(cls, plain: list[Any], path: Path) -> _FileOutcome:
+        problems, loaded = plain
         if loaded:
-            path, relpath, data, positions = loaded
-            loaded = LoadedFile(Path(path), relpath, data, positions)
+            relpath, data, (line, column), fields = loaded
+            positions = {(key,): (at[0], at[1]) for key, at in fields.items()}
+            positions[()] = (line, column)
+            loaded = LoadedFile(path, relpath, data, positions)
         return cls([Problem(*fields) for fields in problems], loaded)
 
 
 def _check_files(
+    files: list[Path], root: Path, options: _Options, jobs: int | None, cache: CheckCache | None
+) -> list[_FileOutcome]:
+    """Check each file on its own, in order, skipping files the cache already knows."""
+    if cache is None:
+        return _check_uncached(files, root, options, jobs)
+    keys = [file_key(path, relative_path(path, root)) for path in files]
+    outcomes = [
+        _cached_outcome(cache.get(key), path) for path, key in zip(files, keys, strict=True)
+    ]
+    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    checked = _check_uncached([files[index] for index in missing], root, options, jobs)
+    for index, outcome in zip(missing, checked, strict=True):
+        outcomes[index] = outcome
+        cache.put(keys[index], outcome.plain())
+    cache.save()
+    return outcomes
+
+
+def _cached_outcome(plain: Any, path: Path) -> _FileOutcome | None:
+    if plain is None:
+        return None
+    try:
+        return _FileOutcome.from_plain(plain, path)
+    except (TypeError, ValueError, AttributeError, IndexError):  # odd entry: check the file again
+        return None
+
+
+def _check_uncached(
     files: list[Path], root: Path, options: _Options, jobs: int | None
 ) -> list[_FileOutcome]:
-    """Check each file on its own, in order, spread over worker processes when worth it."""
+    """Spread the files over worker processes when there are enough to be worth it."""
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_MIN_FILES else 1
     if jobs <= 1:
@@ -245,7 +287,11 @@ def _check_files(
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
     with ProcessPoolExecutor(jobs) as pool:
         results = pool.map(_check_chunk_in_worker, chunks, repeat(root), repeat(options))
-        return [_FileOutcome.unpacked(packed) for chunk in results for packed in chunk]
+        packed = [outcome for chunk in results for outcome in chunk]
+    return [
+        _FileOutcome.from_plain(marshal.loads(outcome), path)
+        for path, outcome in zip(files, packed, strict=True)
+    ]
 
 
 def _check_chunk(files: list[Path], root: Path, options: _Options) -> list[_FileOutcome]:
@@ -256,7 +302,7 @@ def _check_chunk(files: list[Path], root: Path, options: _Options) -> list[_File
 
 def _check_chunk_in_worker(files: list[Path], root: Path, options: _Options) -> list[bytes]:
     with _without_cycle_collection():
-        return [outcome.packed() for outcome in _check_chunk(files, root, options)]
+        return [marshal.dumps(outcome.plain()) for outcome in _check_chunk(files, root, options)]
 
 
 def _check_file(path: Path, root: Path, options: _Options, schema: _SchemaCheck) -> _FileOutcome:

@@ -64,6 +64,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help=f"coordinates for records without a location (default: {CACHE_FILE_NAME}, if present)",
     )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="remember in DIR what each file's checks found, by content, and check only "
+        "changed files next time (for local use; ignored with --publish)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -83,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         root=root,
         publish=args.publish,
         geocode_cache=GeocodeCache.load(cache_file),
+        cache_folder=args.cache,
     )
     problems = report.problems
     files = report.files
