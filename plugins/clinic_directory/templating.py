@@ -8,6 +8,7 @@ the vocabulary.
 from __future__ import annotations
 
 import json
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -35,6 +36,13 @@ def term(vocabulary: str, value: str) -> vocab.Term:
     return vocab.ALL[vocabulary].get(value)
 
 
+@cache
+def _escaped(term: vocab.Term) -> tuple[Markup, Markup]:
+    """A term's label and explanation, escaped once: terms are constants, and clinic
+    pages show dozens of them each."""
+    return Markup.escape(term.label), Markup.escape(term.explanation)
+
+
 @pass_context
 def term_link(context: Any, vocabulary: str, value: str) -> Markup:
     """A term's label linked to the guide section explaining it, explanation as title.
@@ -43,11 +51,11 @@ def term_link(context: Any, vocabulary: str, value: str) -> Markup:
     each, and a macro call costs several times more.
     """
     found = vocab.ALL[vocabulary].get(value)
+    label, explanation = _escaped(found)
     if not found.guide:
-        return Markup.escape(found.label)
-    return Markup('<a href="{}/{}" title="{}">{}</a>').format(
-        Markup(context.get("SITEURL", "")), found.guide, found.explanation, found.label
-    )
+        return label
+    site_url = context.get("SITEURL", "")
+    return Markup(f'<a href="{site_url}/{found.guide}" title="{explanation}">{label}</a>')
 
 
 @pass_context
@@ -57,11 +65,10 @@ def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = 
     for value in values:
         item = term_link(context, vocabulary, value)
         if explain:
-            item += Markup(' <span class="explain">{}</span>').format(
-                vocab.ALL[vocabulary].get(value).explanation
-            )
-        items.append(Markup("<li>{}</li>").format(item))
-    return Markup('<ul class="terms">{}</ul>').format(Markup("").join(items))
+            explanation = _escaped(vocab.ALL[vocabulary].get(value))[1]
+            item = f'{item} <span class="explain">{explanation}</span>'
+        items.append(f"<li>{item}</li>")
+    return Markup(f'<ul class="terms">{"".join(items)}</ul>')
 
 
 def money(amount: float | None) -> str:
