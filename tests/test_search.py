@@ -7,6 +7,7 @@ the local socket pair asyncio makes for itself.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from sites import record
 
+from clinic_directory import vocab
 from clinic_directory.search import BUNDLE_FOLDER, SearchIndexError, index_site
 
 
@@ -57,6 +59,30 @@ def test_the_build_indexes_clinic_and_guide_pages(tiny_site):
     guide_pages = len(list((tiny_site.root / "content" / "guide").glob("*.md")))
     assert entry(result.output)["languages"]["en"]["page_count"] == 1 + guide_pages
     assert not (tiny_site.root / "output.building").exists()
+
+
+def indexed_text(site: Path) -> dict[str, str]:
+    """Page URL -> the text Pagefind indexed, read from its fragment files (gzip, then
+    a short signature, then JSON)."""
+    found = {}
+    for fragment in (site / BUNDLE_FOLDER).rglob("*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        document = json.loads(raw[raw.index(b"{") :])
+        found[document["url"]] = document["content"]
+    return found
+
+
+def test_text_repeated_on_every_clinic_page_is_left_out_of_search(tiny_site):
+    tiny_site.add("tx/lantern-hill", record(safety=["acls_staff", "pulse_oximetry"]))
+    result = tiny_site.build()
+
+    [text] = [text for url, text in indexed_text(result.output).items() if "lantern-hill" in url]
+    acls = vocab.ALL["safety"].get("acls_staff")
+    assert acls.label in text
+    assert acls.explanation not in text
+    assert vocab.ALL["route"].get("iv_infusion").explanation not in text
+    assert "not an endorsement" not in text
+    assert "Lantern Hill" in text
 
 
 def test_clinic_pages_carry_search_content_and_facets(tiny_site):

@@ -60,13 +60,16 @@ def term_link(context: Any, vocabulary: str, value: str) -> Markup:
 
 @pass_context
 def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = False) -> Markup:
-    """A list of linked terms, each with its one-line explanation when ``explain``."""
+    """A list of linked terms, each with its one-line explanation when ``explain``.
+
+    Explanations are the same on every page, so site search leaves them out: a search
+    for a word in one should not list every clinic."""
     items = []
     for value in values:
         item = term_link(context, vocabulary, value)
         if explain:
             explanation = _escaped(vocab.ALL[vocabulary].get(value))[1]
-            item = f'{item} <span class="explain">{explanation}</span>'
+            item = f'{item} <span class="explain" data-pagefind-ignore>{explanation}</span>'
         items.append(f"<li>{item}</li>")
     return Markup(f'<ul class="terms">{"".join(items)}</ul>')
 
