@@ -36,6 +36,9 @@ def test_bench_prints_every_figure_for_a_small_site():
         "/data/index.json per clinic",
         "/map/ HTML",
         "largest page",
+        "rebuild after one edit",
+        "  rebuild / full build",
+        "  files written",
         "baseline Pelican build",
         "ours / baseline",
     ):

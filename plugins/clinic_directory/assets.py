@@ -9,7 +9,6 @@ URL) and written in ``generate_output``; vendor packages come from
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from jinja2 import pass_context
 
 from clinic_directory.errors import ConfigurationError
+from clinic_directory.output import StagedOutput
 
 OUTPUT_FOLDER = "static"
 
@@ -63,17 +63,17 @@ class AssetManifest:
         self.urls[logical] = f"{output_folder}/{source.name}"
         self.folders[output_folder] = folder
 
-    def write(self, output_path: Path) -> None:
-        for output, source in self.files.items():
-            target = output_path / output
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        for output, data in self.generated.items():
-            target = output_path / output
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for output, folder in self.folders.items():
-            shutil.copytree(folder, output_path / output, dirs_exist_ok=True)
+    def write(self, output: StagedOutput) -> None:
+        """Publish every asset; unchanged ones keep the published file."""
+        for target, source in self.files.items():
+            output.write(target, source.read_bytes())
+        for target, data in self.generated.items():
+            output.write(target, data)
+        for target, folder in self.folders.items():
+            for source in sorted(folder.rglob("*")):
+                if source.is_file():
+                    relative = source.relative_to(folder).as_posix()
+                    output.write(f"{target}/{relative}", source.read_bytes())
 
 
 def collect_theme_assets(static_folder: Path, vendor: Mapping[str, Path]) -> AssetManifest:

@@ -2,12 +2,15 @@
 
 Pelican writes into a staging folder beside the output; only a build that
 finishes without a single logged error replaces the published folder, by two
-renames on the same file system.
+renames on the same file system. Files whose bytes did not change are hard
+links to the published ones (see ``output``), so a rebuild after a small edit
+changes only a few files, and a deploy uploads only those.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -20,8 +23,9 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from clinic_directory.errors import ClinicDirectoryError
+from clinic_directory.output import PREVIOUS_OUTPUT_SETTING, stamp_of
 from clinic_directory.search import index_site
-from clinic_directory.settings import search_index_enabled
+from clinic_directory.settings import cache_folder, search_index_enabled, search_shard_pages
 
 
 class BuildFailedError(ClinicDirectoryError):
@@ -32,6 +36,7 @@ class BuildFailedError(ClinicDirectoryError):
 class BuildResult:
     output: Path
     files: int
+    changed: int  # files that are new or whose bytes changed since the previous output
     seconds: float
 
 
@@ -73,12 +78,30 @@ def _swap_into_place(staging: Path, final: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _count_changes(staging: Path, final: Path) -> tuple[int, int]:
+    """Files in ``staging``, and how many of them are not the published file as it was."""
+    files = changed = 0
+    for folder, _, names in os.walk(staging):
+        published = os.path.join(final, os.path.relpath(folder, staging))
+        for name in names:
+            files += 1
+            changed += stamp_of(os.path.join(folder, name)) != stamp_of(
+                os.path.join(published, name)
+            )
+    return files, changed
+
+
 def build_site(settings: dict[str, Any], output: Path | None = None) -> BuildResult:
     """Run Pelican into a staging folder and publish it only if nothing failed."""
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
     staging = final.with_name(f"{final.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
-    settings = {**settings, "OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False}
+    settings = {
+        **settings,
+        "OUTPUT_PATH": str(staging),
+        "DELETE_OUTPUT_DIRECTORY": False,
+        PREVIOUS_OUTPUT_SETTING: str(final),
+    }
     started = time.perf_counter()
     try:
         with _counting_errors() as errors:
@@ -88,10 +111,17 @@ def build_site(settings: dict[str, Any], output: Path | None = None) -> BuildRes
                 "the build logged errors, so nothing was published:\n" + "\n".join(errors.messages)
             )
         if search_index_enabled(settings):
-            index_site(staging)
+            index_site(
+                staging,
+                previous=final,
+                cache_folder=cache_folder(settings),
+                shard_pages=search_shard_pages(settings),
+            )
+        files, changed = _count_changes(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_into_place(staging, final)
-    files = sum(1 for p in final.rglob("*") if p.is_file())
-    return BuildResult(output=final, files=files, seconds=time.perf_counter() - started)
+    return BuildResult(
+        output=final, files=files, changed=changed, seconds=time.perf_counter() - started
+    )

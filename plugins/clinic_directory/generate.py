@@ -2,9 +2,13 @@
 
 ``generate_context`` validates every record and builds content objects without
 writing anything (Pelican's two-phase contract); ``generate_output`` writes the
-clinic, state and list pages, the data files and the assets. All per-build state
-lives on the generator instance, because Pelican reuses the process between
-rebuilds.
+clinic, state and list pages, the data files and the assets. A clinic's files
+and the open data are rendered only when their fingerprint changed since the
+last build of the same output folder (see ``fingerprint``); the pages built
+from every record are cheap and always rendered. Every file goes through
+``StagedOutput``, which leaves files whose bytes did not change untouched. All
+per-build state lives on the generator instance, because Pelican reuses the
+process between rebuilds.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pelican.contents import Content
 from pelican.generators import Generator
@@ -22,12 +28,20 @@ from pelican.urlwrappers import URLWrapper
 from clinic_directory import export, opendata, vocab
 from clinic_directory.assets import collect_theme_assets
 from clinic_directory.discovery import recently_verified_feed, robots_txt, sitemap_xml
-from clinic_directory.errors import InvalidRecordsError
+from clinic_directory.errors import ClinicDirectoryError, InvalidRecordsError
+from clinic_directory.fingerprint import (
+    PLUGIN_FOLDER,
+    BuildManifest,
+    digest,
+    folders_digest,
+    software_versions,
+)
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.map import map_setup_script
 from clinic_directory.model import ClinicRecord
+from clinic_directory.output import StagedOutput
 from clinic_directory.schema import build_schema, schema_text
-from clinic_directory.settings import DirectorySettings, read_settings
+from clinic_directory.settings import DirectorySettings, cache_folder, read_settings
 from clinic_directory.structured_data import clinic_jsonld
 from clinic_directory.validate import validate_paths
 
@@ -57,6 +71,40 @@ class Clinic(Content):
     def is_listed(self) -> bool:
         """Closed clinics keep their page but leave lists, maps and the index."""
         return self.data["status"] != "closed"
+
+
+class SiteWideOnlyError(ClinicDirectoryError):
+    """A clinic page's template used the list of all clinics."""
+
+
+class _NotOnClinicPages:
+    """Stands in for the all-clinics context while a clinic's own files render.
+
+    Those files are rendered again only when their own record (or something
+    site-wide) changes, so a template that read other records there would go
+    stale; this makes such a template fail at once instead.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _refuse(self, *_: Any) -> NoReturn:
+        raise SiteWideOnlyError(
+            f"a clinic page's template uses {self.name!r}, the list of all clinics: clinic "
+            "pages are rebuilt only when their own record changes, so they may show only "
+            "that record; link to the list or state page instead"
+        )
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = _refuse
+
+    def __getattr__(self, attribute: str) -> NoReturn:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        self._refuse()
+
+
+#: The context keys that hold every clinic, replaced on a clinic's own pages.
+ALL_CLINICS_KEYS = ("clinics", "listed_clinics", "clinic_states")
 
 
 class State(URLWrapper):
@@ -89,6 +137,7 @@ class ClinicGenerator(Generator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options: DirectorySettings = read_settings(self.settings)
+        self.output = StagedOutput.from_settings(self.output_path, self.settings)
         self.clinics: list[Clinic] = []
         self.states: list[State] = []
 
@@ -163,9 +212,7 @@ class ClinicGenerator(Generator):
         )
 
     def write_text(self, name: str, text: str) -> None:
-        target = Path(self.output_path) / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        self.output.write_text(name, text)
 
     def write_json(self, name: str, document: Any) -> None:
         self.write_text(name, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
@@ -174,10 +221,36 @@ class ClinicGenerator(Generator):
         return f"{self.settings['SITEURL']}/{path}"
 
     def generate_output(self, writer: Any) -> None:
-        self.assets.write(Path(self.output_path))
-        self.write_clinic_pages(writer)
+        manifest = BuildManifest.load(
+            cache_folder(self.settings), self.output.previous.resolve(), "pages"
+        )
+        site = self.site_fingerprint()
+        fingerprints = {c.record.identity: self.clinic_fingerprint(c, site) for c in self.clinics}
+        self.assets.write(self.output)
+        for clinic in self.clinics:
+            self.write_unit(
+                manifest,
+                f"clinic:{clinic.record.identity}",
+                fingerprints[clinic.record.identity],
+                self.clinic_files(clinic),
+                lambda clinic=clinic: self.write_clinic(writer, clinic),
+            )
         self.write_listings(writer)
-        self.write_data_files()
+        self.write_unit(
+            manifest,
+            "records",
+            digest(site, list(fingerprints.values())),
+            ["data/index.json", *opendata.FILES.values()],
+            self.write_record_files,
+        )
+        self.write_unit(
+            manifest,
+            "zips",
+            digest(site, version("zipcodes")),
+            ["data/zips.json"],
+            lambda: self.write_json("data/zips.json", export.zip_table()),
+        )
+        self.write_text("schema/clinic.schema.json", schema_text())
         self.write_discovery_files()
         for template, name in (
             ("index", "index.html"),
@@ -186,14 +259,59 @@ class ClinicGenerator(Generator):
             ("404", "404.html"),
         ):
             self.write(writer, name, template, page_name=template)
-        self.write_open_data(writer)
+        self.write_data_page(writer)
+        manifest.save()
 
-    def write_open_data(self, writer: Any) -> None:
-        """The downloads under ``data/`` and the ``/data/`` page that documents them.
+    def site_fingerprint(self) -> str:
+        """Everything site-wide that can reach a clinic's files; when unsure, it is in."""
+        overrides = self.settings.get("THEME_TEMPLATES_OVERRIDES") or []
+        folders = [PLUGIN_FOLDER, Path(self.theme), *map(Path, overrides), Path(self.path)]
+        return digest(
+            folders_digest(folders),
+            software_versions(),
+            self.settings,
+            self.options,
+            self.assets.urls,
+            self.context["has_samples"],
+            self.context["CSP"],
+        )
 
-        Every clinic is in them, closed ones too (their status says so); samples reach
-        only development builds, where each carries ``sample: true``.
+    def clinic_fingerprint(self, clinic: Clinic, site: str) -> str:
+        record = clinic.record
+        return digest(
+            site,
+            record.identity,
+            record.source,
+            record.data,
+            record.location,
+            clinic.url,
+            clinic.save_as,
+        )
+
+    def write_unit(
+        self,
+        manifest: BuildManifest,
+        unit: str,
+        fingerprint: str,
+        files: list[str],
+        write: Callable[[], None],
+    ) -> None:
+        """Keep ``files`` as published if ``unit``'s fingerprint is unchanged, else ``write``."""
+        stamps = manifest.stamps(unit, fingerprint) or {}
+        if set(files) - stamps.keys() or not self.output.keep({f: stamps[f] for f in files}):
+            write()
+        manifest.record(unit, fingerprint, {name: self.output.stamp(name) for name in files})
+
+    def write_record_files(self) -> None:
+        """The files made of every record: the directory index and the open data.
+
+        Every clinic is in the open data, closed ones too (their status says so);
+        samples reach only development builds, where each carries ``sample: true``.
         """
+        listed = [c.record for c in self.context["listed_clinics"]]
+        self.write_json(
+            "data/index.json", export.index_document(listed, site_url_of=self.clinic_url)
+        )
         records = [clinic.record for clinic in self.clinics]
 
         def url_of(record: ClinicRecord) -> str:
@@ -212,42 +330,55 @@ class ClinicGenerator(Generator):
         self.write_text(files["csv"], opendata.clinics_csv(records, url_of=url_of))
         self.write_json(files["geojson"], opendata.clinics_geojson(records, url_of=url_of))
         self.write_json(files["hsds"], opendata.hsds_services(records, url_of=url_of))
+
+    def write_data_page(self, writer: Any) -> None:
+        """The ``/data/`` page that documents the downloads."""
         self.write(
             writer,
             "data/index.html",
             "data",
             page_name="data",
-            data_files=files,
+            data_files=opendata.FILES,
             data_fields=opendata.schema_fields(build_schema()),
             data_license_url=opendata.license_url(self.options.data_license),
             data_versions=opendata.VERSIONS,
         )
 
-    def write_clinic_pages(self, writer: Any) -> None:
+    def clinic_files(self, clinic: Clinic) -> list[str]:
+        """Every file of one clinic: its page and its ``clinic.json``, then the same two
+        for each previous slug (a redirect and a copy)."""
+        record = clinic.record
         json_pattern = self.settings["CLINIC_JSON_SAVE_AS"]
-        for clinic in self.clinics:
-            record = clinic.record
+        files = [clinic.save_as, json_pattern.format(state=record.state, slug=record.slug)]
+        for old in record.data.get("previous_slugs", []):
+            state, slug = old.split("/")
+            files += [
+                self.settings["CLINIC_SAVE_AS"].format(state=state, slug=slug),
+                json_pattern.format(state=state, slug=slug),
+            ]
+        return files
+
+    def write_clinic(self, writer: Any, clinic: Clinic) -> None:
+        record = clinic.record
+        page, document_path, *redirects = self.clinic_files(clinic)
+        own_record_only = {key: _NotOnClinicPages(key) for key in ALL_CLINICS_KEYS}
+        self.write(
+            writer,
+            page,
+            "clinic",
+            clinic=clinic,
+            jsonld=clinic_jsonld(record, self.site_url(clinic.url)),
+            edit_url=self.options.edit_url(record.source),
+            page_name="clinic",
+            **own_record_only,
+        )
+        document = export.clinic_document(record)
+        self.write_json(document_path, document)
+        for redirect, copy in zip(redirects[::2], redirects[1::2], strict=True):
             self.write(
-                writer,
-                clinic.save_as,
-                "clinic",
-                clinic=clinic,
-                jsonld=clinic_jsonld(record, self.site_url(clinic.url)),
-                edit_url=self.options.edit_url(record.source),
-                page_name="clinic",
+                writer, redirect, "redirect", clinic=clinic, page_name="redirect", **own_record_only
             )
-            document = export.clinic_document(record)
-            self.write_json(json_pattern.format(state=record.state, slug=record.slug), document)
-            for old in record.data.get("previous_slugs", []):
-                old_state, old_slug = old.split("/")
-                self.write(
-                    writer,
-                    self.settings["CLINIC_SAVE_AS"].format(state=old_state, slug=old_slug),
-                    "redirect",
-                    clinic=clinic,
-                    page_name="redirect",
-                )
-                self.write_json(json_pattern.format(state=old_state, slug=old_slug), document)
+            self.write_json(copy, document)
 
     def write_listings(self, writer: Any) -> None:
         listed = self.context["listed_clinics"]
@@ -273,15 +404,6 @@ class ClinicGenerator(Generator):
                 clinics=state.clinics,
                 page_name="state",
             )
-
-    def write_data_files(self) -> None:
-        listed = [c.record for c in self.context["listed_clinics"]]
-        self.write_json(
-            "data/index.json",
-            export.index_document(listed, site_url_of=self.clinic_url),
-        )
-        self.write_json("data/zips.json", export.zip_table())
-        self.write_text("schema/clinic.schema.json", schema_text())
 
     def write_discovery_files(self) -> None:
         """Sitemap, robots.txt and feed: only real clinics, and only with absolute URLs."""

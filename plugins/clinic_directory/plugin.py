@@ -13,6 +13,7 @@ from pelican import signals
 from pelican.plugins._utils import plugin_enabled
 
 from clinic_directory.generate import ClinicGenerator
+from clinic_directory.output import StagedWriter
 from clinic_directory.settings import apply_defaults, read_settings
 from clinic_directory.templating import FILTERS, GLOBALS
 
@@ -44,6 +45,12 @@ def get_generators(pelican: Any) -> type[ClinicGenerator] | None:
     return ClinicGenerator if _enabled(pelican) else None
 
 
+def get_writer(pelican: Any) -> type[StagedWriter] | None:
+    """Pelican's pages and feeds, too, leave files whose bytes did not change untouched."""
+    return StagedWriter if _enabled(pelican) else None
+
+
 def register() -> None:
     signals.initialized.connect(initialize)
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)

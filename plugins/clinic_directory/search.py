@@ -5,12 +5,23 @@ before the build swaps that folder into place; a failed index fails the build.
 Only elements marked ``data-pagefind-body`` (the clinic and guide articles) are
 indexed, with ``data-pagefind-filter`` facets for type, state and route. The
 directory's own filters keep using ``data/index.json``: search is for words.
+
+Pagefind costs about 5 ms a page and cannot update an index, so a large site's
+index is split into shards by a hash of each page's path: the primary bundle in
+``pagefind/`` and the others in ``pagefind/shard-<n>/``, listed in
+``pagefind/shards.json`` for the search script to merge (Pagefind's
+``mergeIndex``). A rebuild indexes again only the shards holding a page that
+changed and keeps the others as published.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import os
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +29,22 @@ from pathlib import Path
 from pagefind.index import IndexConfig, PagefindIndex
 
 from clinic_directory.errors import ClinicDirectoryError
+from clinic_directory.fingerprint import BuildManifest, digest, software_versions
+from clinic_directory.output import StagedOutput, stamp_of
+from clinic_directory.settings import OTHER_DEFAULTS
 
 #: Folder of the search bundle inside the site; the theme's search script loads it.
 BUNDLE_FOLDER = "pagefind"
+#: The other shards' folders, relative to the bundle; the search script merges them.
+SHARDS_FILE = "shards.json"
+#: Pages a shard holds at most on average (about 5 s of indexing). Fewer would make
+#: rebuilds faster but cost visitors one more request per shard and search.
+SHARD_PAGES = OTHER_DEFAULTS["CLINIC_SEARCH_SHARD_PAGES"]
+#: What marks a page for search (see the module docstring).
+SEARCH_MARKER = b"data-pagefind-body"
+#: What a merged shard needs; scripts, styles and WebAssembly come from the primary.
+SHARD_DATA = ("pagefind-entry.json", "*.pf_meta", "fragment/*", "index/*", "filter/*")
+LANGUAGE = "en"
 
 
 class SearchIndexError(ClinicDirectoryError):
@@ -31,34 +55,175 @@ class SearchIndexError(ClinicDirectoryError):
 class SearchIndex:
     pages: int
     bundle: Path
+    shards: int  # bundles the browser merges, the primary included
+    indexed: int  # shards this run indexed; the others were kept as published
 
 
-async def _index(site: Path) -> None:
-    config = IndexConfig(force_language="en", output_path=str(site / BUNDLE_FOLDER))
+def searchable_pages(site: Path) -> list[str]:
+    """Site-relative paths of the pages marked for search, in a stable order."""
+    pages = []
+    for folder, subfolders, names in os.walk(site):
+        if Path(folder) == site:
+            subfolders[:] = [name for name in subfolders if name != BUNDLE_FOLDER]
+        for name in names:
+            path = Path(folder, name)
+            if name.endswith(".html") and SEARCH_MARKER in path.read_bytes():
+                pages.append(path.relative_to(site).as_posix())
+    return sorted(pages)
+
+
+def shard_of(page: str, count: int) -> int:
+    """The shard of a page: a hash of its path, so a page stays in its shard."""
+    return int(hashlib.sha256(page.encode()).hexdigest()[:8], 16) % count
+
+
+def split_into_shards(pages: list[str], shard_pages: int = SHARD_PAGES) -> list[list[str]]:
+    """Pages grouped into a power of two of shards (so their number rarely changes),
+    each holding ``shard_pages`` or fewer on average, none empty."""
+    count = 1
+    while count * shard_pages < len(pages):
+        count *= 2
+    while True:
+        shards: list[list[str]] = [[] for _ in range(count)]
+        for page in pages:
+            shards[shard_of(page, count)].append(page)
+        if count == 1 or all(shards):
+            return shards
+        count //= 2
+
+
+def shard_folder(number: int) -> str:
+    return BUNDLE_FOLDER if number == 0 else f"{BUNDLE_FOLDER}/shard-{number}"
+
+
+async def _index(pages: Path, bundle: Path) -> None:
+    config = IndexConfig(force_language=LANGUAGE, output_path=str(bundle))
     async with PagefindIndex(config) as index:
-        await index.add_directory(str(site))
+        await index.add_directory(str(pages))
 
 
-def _indexed_pages(bundle: Path) -> int:
-    """Pages in the written index; pages without ``data-pagefind-body`` are not among them."""
+async def _index_all(jobs: list[tuple[Path, Path]]) -> None:
+    """Index each (pages, bundle) pair, as many at once as there are processors."""
+    limit = asyncio.Semaphore(os.cpu_count() or 1)
+
+    async def one(pages: Path, bundle: Path) -> None:
+        async with limit:
+            await _index(pages, bundle)
+
+    await asyncio.gather(*(one(pages, bundle) for pages, bundle in jobs))
+
+
+def _mirror(site: Path, pages: list[str], folder: Path) -> None:
+    """``folder`` holding just ``pages``, at their paths in the site (hard links)."""
+    for page in pages:
+        target = folder / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / page, target)
+        except OSError:
+            shutil.copyfile(site / page, target)
+
+
+def _shard_data(bundle: Path, number: int) -> Path:
+    """Drop what a merged shard does not need (it is the primary's)."""
+    if number:
+        keep = {path for pattern in SHARD_DATA for path in bundle.glob(pattern)}
+        for path in sorted(bundle.rglob("*"), reverse=True):
+            if path.is_file() and path not in keep:
+                path.unlink()
+    return bundle
+
+
+def _page_count(bundle: Path) -> int:
+    """Pages in a written index; pages without ``data-pagefind-body`` are not among them."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return sum(language["page_count"] for language in entry["languages"].values())
 
 
-def index_site(site: Path) -> SearchIndex:
-    """Index the pages of a built site and write Pagefind's bundle into ``site/pagefind/``."""
+def index_site(
+    site: Path,
+    *,
+    previous: Path | None = None,
+    cache_folder: Path | None = None,
+    shard_pages: int = SHARD_PAGES,
+) -> SearchIndex:
+    """Index the pages of a built site and write Pagefind's bundle into ``site/pagefind/``.
+
+    With ``previous`` (the published site that ``site`` will replace) and
+    ``cache_folder``, shards whose pages did not change are kept from ``previous``;
+    without, every shard is indexed and any earlier bundle in ``site`` replaced.
+    """
     if not site.is_dir():
         raise SearchIndexError(f"{site}: no built site to index (build the site first)")
-    bundle = site / BUNDLE_FOLDER
+    output = StagedOutput(site, previous or site)
+    if output.in_place:
+        shutil.rmtree(site / BUNDLE_FOLDER, ignore_errors=True)
+    manifest = (
+        BuildManifest.load(cache_folder, output.previous.resolve(), "search")
+        if cache_folder and not output.in_place
+        else None
+    )
+    shards = split_into_shards(searchable_pages(site), shard_pages)
+    fingerprints = [
+        digest(software_versions(), LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in pages])
+        for pages in shards
+    ]
+    stale = [
+        number
+        for number, fingerprint in enumerate(fingerprints)
+        if not _keep_shard(output, manifest, number, fingerprint)
+    ]
     try:
-        # In a thread of its own: the caller may already run an event loop (a browser
-        # driver, a notebook), and asyncio.run refuses to start inside one.
-        with ThreadPoolExecutor(1) as worker:
-            worker.submit(asyncio.run, _index(site)).result()
-        pages = _indexed_pages(bundle)
+        with tempfile.TemporaryDirectory(prefix=f".{site.name}.search-", dir=site.parent) as work:
+            jobs = []
+            for number in stale:
+                _mirror(site, shards[number], Path(work, f"pages-{number}"))
+                jobs.append((Path(work, f"pages-{number}"), Path(work, f"bundle-{number}")))
+            # In a thread of its own: the caller may already run an event loop (a browser
+            # driver, a notebook), and asyncio.run refuses to start inside one.
+            with ThreadPoolExecutor(1) as worker:
+                worker.submit(asyncio.run, _index_all(jobs)).result()
+            for number in stale:
+                output.adopt(
+                    _shard_data(Path(work, f"bundle-{number}"), number), shard_folder(number)
+                )
+        others = [f"shard-{number}/" for number in range(1, len(shards))]
+        output.write_text(f"{BUNDLE_FOLDER}/{SHARDS_FILE}", json.dumps({"shards": others}))
+        pages = sum(_page_count(site / shard_folder(number)) for number in range(len(shards)))
     except Exception as error:  # the service reports failures as plain exceptions
         raise SearchIndexError(
             f"{site}: the search index could not be built: {error} "
             "(check that the pagefind[bin] package is installed)"
         ) from error
-    return SearchIndex(pages=pages, bundle=bundle)
+    if manifest is not None:
+        for number, fingerprint in enumerate(fingerprints):
+            files = _shard_files(site, number)
+            manifest.record(f"shard-{number}", fingerprint, {f: output.stamp(f) for f in files})
+        manifest.save()
+    return SearchIndex(
+        pages=pages, bundle=site / BUNDLE_FOLDER, shards=len(shards), indexed=len(stale)
+    )
+
+
+def _keep_shard(
+    output: StagedOutput, manifest: BuildManifest | None, number: int, fingerprint: str
+) -> bool:
+    """Carry a shard's published files over if its pages are the ones it indexed."""
+    stamps = manifest.stamps(f"shard-{number}", fingerprint) if manifest else None
+    folder = f"{shard_folder(number)}/"
+    return (
+        bool(stamps)
+        and all(n.startswith(folder) and ".." not in n.split("/") for n in stamps)
+        and output.keep(stamps)
+    )
+
+
+def _shard_files(site: Path, number: int) -> list[str]:
+    """A shard's files; the primary's without the other shards and their list."""
+    folder = site / shard_folder(number)
+    files = []
+    for path in folder.rglob("*"):
+        first = path.relative_to(folder).parts[0]
+        if path.is_file() and (number or not (first.startswith("shard-") or first == SHARDS_FILE)):
+            files.append(path.relative_to(site).as_posix())
+    return files

@@ -47,6 +47,7 @@ OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "CLINIC_VENDOR_ASSETS": {},
         "CLINIC_TODAY": None,
         "CLINIC_SEARCH_INDEX": True,
+        "CLINIC_SEARCH_SHARD_PAGES": 1000,
     }
 )
 
@@ -95,9 +96,26 @@ def search_index_enabled(settings: Mapping[str, Any]) -> bool:
     return bool(settings.get("CLINIC_SEARCH_INDEX", OTHER_DEFAULTS["CLINIC_SEARCH_INDEX"]))
 
 
+def search_shard_pages(settings: Mapping[str, Any]) -> int:
+    """Pages per search shard at most, on average: smaller shards make rebuilds
+    faster and cost visitors a request per shard and search."""
+    value = settings.get("CLINIC_SEARCH_SHARD_PAGES", OTHER_DEFAULTS["CLINIC_SEARCH_SHARD_PAGES"])
+    if type(value) is not int or value < 1:
+        raise ConfigurationError(
+            f"CLINIC_SEARCH_SHARD_PAGES must be a positive whole number, got {value!r}"
+        )
+    return value
+
+
 def project_root(settings: Mapping[str, Any]) -> Path:
     """The folder relative paths are resolved against: the one holding ``content/``."""
     return Path(settings.get("CLINIC_ROOT") or Path(settings["PATH"]).parent).resolve()
+
+
+def cache_folder(settings: Mapping[str, Any]) -> Path:
+    """Pelican's ``CACHE_PATH``, a relative one resolved against the project root
+    (Pelican leaves its default relative to the working directory)."""
+    return project_root(settings) / settings.get("CACHE_PATH", "cache")
 
 
 def _https_url(name: str, value: Any, *, allow_empty: bool = True) -> str:

@@ -40,5 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.settings, records=args.records)
     result = build_site(settings, args.output)
-    print(f"built {result.files} files into {result.output} in {result.seconds:.2f} s")
+    print(
+        f"built {result.files} files ({result.changed} new or changed) "
+        f"into {result.output} in {result.seconds:.2f} s"
+    )
     return 0

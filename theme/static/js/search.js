@@ -24,12 +24,32 @@
   var loading = null;
   var latest = 0;
 
+  /* A large site's index is split into shards, listed in shards.json beside the
+     bundle by the build; each is merged into the search, one after another. */
+  function mergeShards(module) {
+    return fetch(new URL("shards.json", bundle).href)
+      .then(function (response) {
+        return response.ok ? response.json() : { shards: [] };
+      })
+      .then(function (list) {
+        return list.shards.reduce(function (merged, folder) {
+          return merged.then(function () {
+            return module.mergeIndex(new URL(folder, bundle).href, { baseUrl: siteRoot });
+          });
+        }, Promise.resolve());
+      });
+  }
+
   function pagefind() {
     if (!loading) {
       loading = import(bundle.href).then(function (module) {
-        return Promise.resolve(module.options({ baseUrl: siteRoot })).then(function () {
-          return module;
-        });
+        return Promise.resolve(module.options({ baseUrl: siteRoot }))
+          .then(function () {
+            return mergeShards(module);
+          })
+          .then(function () {
+            return module;
+          });
       });
     }
     return loading;

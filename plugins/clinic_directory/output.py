@@ -1,0 +1,170 @@
+"""Writing the output so that a rebuild changes only files whose bytes changed.
+
+The build writes into a fresh staging folder beside the published one. A file
+whose new bytes equal the published file's is hard-linked from it (copied where
+the file system has no hard links), so it keeps its inode and modification
+time and a deploy tool that compares size and time uploads only what changed.
+Nothing is ever written *into* an existing file: new bytes go to a temporary
+name that is then renamed over the target, so a hard link shared with the
+published folder can never be written through. A file the new build does not
+produce is simply absent from the staging folder, and a failed build deletes
+the staging folder without having touched the published one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican.writers import FileOverwriteFailedError, Writer
+
+#: Set by ``build.build_site``: the published folder this build replaces.
+PREVIOUS_OUTPUT_SETTING = "CLINIC_PREVIOUS_OUTPUT"
+
+#: What identifies one version of a file on disk: inode, size, modification time.
+FileStamp = tuple[int, int, int]
+
+
+def stamp_of(path: str | Path) -> FileStamp | None:
+    """The file's stamp, or None if it is missing."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.linking")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:  # no hard links here (another device, FAT, some network drives)
+        shutil.copy2(source, temporary)
+    os.replace(temporary, target)
+
+
+def _replace_bytes(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.writing")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+@dataclass(frozen=True)
+class StagedOutput:
+    """The folder a build writes into, and the published folder it replaces.
+
+    When both are the same folder (a plain ``pelican`` run), unchanged files are
+    simply left alone.
+    """
+
+    folder: Path
+    previous: Path
+
+    @classmethod
+    def from_settings(cls, output_path: str | Path, settings: Mapping[str, Any]) -> StagedOutput:
+        folder = Path(output_path)
+        return cls(folder, Path(settings.get(PREVIOUS_OUTPUT_SETTING) or folder))
+
+    @property
+    def in_place(self) -> bool:
+        return self.folder == self.previous
+
+    def write(self, relative: str, data: bytes) -> bool:
+        """Put ``data`` at ``relative``; return whether it differs from the published file."""
+        published = self.previous / relative
+        try:
+            unchanged = published.stat().st_size == len(data) and published.read_bytes() == data
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            unchanged = False
+        if not unchanged:
+            _replace_bytes(self.folder / relative, data)
+        elif not self.in_place:
+            _link_or_copy(published, self.folder / relative)
+        return not unchanged
+
+    def write_text(self, relative: str, text: str) -> bool:
+        return self.write(relative, text.encode("utf-8"))
+
+    def keep(self, stamps: Mapping[str, FileStamp]) -> bool:
+        """Carry the published files over if each is still the version its stamp names.
+
+        If any is missing or has changed since, return False and carry none over.
+        """
+        if any(stamp_of(self.previous / name) != stamp for name, stamp in stamps.items()):
+            return False
+        if not self.in_place:
+            for name in stamps:
+                _link_or_copy(self.previous / name, self.folder / name)
+        return True
+
+    def stamp(self, relative: str) -> FileStamp | None:
+        """The stamp of a file this build wrote or kept, as it will be published."""
+        return stamp_of(self.folder / relative)
+
+    def adopt(self, source: Path, relative: str) -> None:
+        """Move a finished folder written elsewhere (a search bundle) to ``relative``,
+        file by file, keeping the published version of every file that did not change."""
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                self.write(f"{relative}/{path.relative_to(source).as_posix()}", path.read_bytes())
+
+    def keep_folder(self, relative: str) -> None:
+        """Carry a whole published folder over unchanged."""
+        if self.in_place:
+            return
+        for path in (self.previous / relative).rglob("*"):
+            if path.is_file():
+                _link_or_copy(path, self.folder / path.relative_to(self.previous))
+
+
+class _PendingText(io.StringIO):
+    """What Pelican writes to one file; handed to ``StagedOutput`` when closed
+    without an error, so a failed render never leaves half a file."""
+
+    def __init__(self, output: StagedOutput, relative: str) -> None:
+        super().__init__()
+        self._output = output
+        self._relative = relative
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None:
+            self._output.write_text(self._relative, self.getvalue())
+        super().__exit__(kind, *rest)
+
+
+class StagedWriter(Writer):
+    """Pelican's writer, writing every page through ``StagedOutput``.
+
+    Pelican opens each output file through ``_open_w``; this keeps its rules on
+    writing a file twice (``override_output``) and replaces only the opening.
+    """
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self.output = StagedOutput.from_settings(output_path, self.settings)
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            return open(os.devnull, "w", encoding=encoding)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                "previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        relative = Path(os.path.relpath(filename, self.output.folder)).as_posix()
+        return _PendingText(self.output, relative)
