@@ -196,17 +196,31 @@ def measure_validation(records: Path, work: Path, table: Table) -> list[ClinicRe
     return report.records
 
 
+def build_arguments(records: Path, output: Path) -> list[str]:
+    """``clinic-directory`` arguments that build the generated records into ``output``."""
+    return ["build", "-s", "pelicanconf.py", "-o", str(output), "--records", str(records)]
+
+
+def run_step(label: str, command: list[str], cwd: Path, table: Table) -> Run:
+    """Run one measured step; a failure is reported in the table with the output's tail."""
+    run = run_measured(command, cwd)
+    if run.status != 0:
+        table.row(label, f"FAILED (exit {run.status})")
+        print(run.tail(), file=sys.stderr)
+    return run
+
+
 def measure_build(records: Path, work: Path, count: int, table: Table) -> Run:
     phases_file = work / "phases.json"
     output = work / "site"
-    build = run_measured(
-        [sys.executable, str(TIMED_BUILD), str(phases_file), "build", "-s", "pelicanconf.py",
-         "-o", str(output), "--records", str(records)],
-        PROJECT,
-    )  # fmt: skip
+    command = [
+        sys.executable,
+        str(TIMED_BUILD),
+        str(phases_file),
+        *build_arguments(records, output),
+    ]
+    build = run_step("build", command, PROJECT, table)
     if build.status != 0:
-        table.row("build", f"FAILED (exit {build.status})")
-        print(build.tail(), file=sys.stderr)
         return build
     table.row("build", build.timing)
     table.row("build per 1,000 clinics", f"{build.seconds / count * 1000:.2f} s")
@@ -243,14 +257,9 @@ def measure_rebuild(records: Path, work: Path, full: Run, table: Table) -> Run:
     output = work / "site"
     before = file_stamps(output)
     edited = edit_one_record(records)
-    rebuild = run_measured(
-        [sys.executable, "-m", "clinic_directory", "build", "-s", "pelicanconf.py",
-         "-o", str(output), "--records", str(records)],
-        PROJECT,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "clinic_directory", *build_arguments(records, output)]
+    rebuild = run_step("rebuild after one edit", command, PROJECT, table)
     if rebuild.status != 0:
-        table.row("rebuild after one edit", f"FAILED (exit {rebuild.status})")
-        print(rebuild.tail(), file=sys.stderr)
         return rebuild
     after = file_stamps(output)
     changed = sum(1 for path, stamp in after.items() if before.get(path) != stamp)
@@ -264,13 +273,9 @@ def measure_rebuild(records: Path, work: Path, full: Run, table: Table) -> Run:
 def measure_baseline(records: list[ClinicRecord], work: Path, table: Table) -> Run:
     folder = work / "baseline"
     write_baseline_site(records, folder)
-    baseline = run_measured(
-        [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
-        folder,
-    )
+    command = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py"]
+    baseline = run_step("baseline Pelican build", [*command, "-q"], folder, table)
     if baseline.status != 0:
-        table.row("baseline Pelican build", f"FAILED (exit {baseline.status})")
-        print(baseline.tail(), file=sys.stderr)
         return baseline
     pages = sum(1 for path in files_under(folder / "output") if path.suffix == ".html")
     table.row("baseline Pelican build", f"{baseline.timing}, {pages:,} HTML files")
@@ -278,19 +283,31 @@ def measure_baseline(records: list[ClinicRecord], work: Path, table: Table) -> R
     return baseline
 
 
-def benchmark(count: int, seed: int, work: Path, table: Table) -> int:
-    """Run every step into ``work``; return the exit status (non-zero if a step failed)."""
+@dataclass(frozen=True)
+class Result:
+    """One size's headline figures, for the growth summary."""
+
+    count: int
+    status: int
+    build: Run | None = None
+    rebuild: Run | None = None
+    baseline: Run | None = None
+
+
+def benchmark(count: int, seed: int, work: Path, table: Table) -> Result:
+    """Run every step into ``work``; the status is non-zero if a step failed."""
     records = work / "records"
     table.heading(f"clinic directory benchmark, N = {count:,}")
     table.row("records", f"{count:,}")
-    generated = run_measured(
+    generated = run_step(
+        "generate",
         [sys.executable, "-m", "clinic_directory", "generate", str(count), str(records),
          "--seed", str(seed)],
         PROJECT,
+        table,
     )  # fmt: skip
     if generated.status != 0:
-        print(generated.tail(), file=sys.stderr)
-        return generated.status
+        return Result(count, generated.status)
     table.row("generate", generated.timing)
 
     valid = measure_validation(records, work, table)
@@ -303,25 +320,54 @@ def benchmark(count: int, seed: int, work: Path, table: Table) -> int:
             f"{build.seconds / baseline.seconds:.2f} "
             f"(CPU {build.cpu_seconds / baseline.cpu_seconds:.2f})",
         )
-    return build.status or rebuild.status or baseline.status
+    status = build.status or rebuild.status or baseline.status
+    return Result(count, status, build, rebuild, baseline)
+
+
+def report_growth(results: list[Result], table: Table) -> None:
+    """Seconds per 1,000 clinics at each size: flat figures mean linear growth."""
+    table.heading("growth")
+    for result in results:
+        if result.status != 0 or not (result.build and result.rebuild and result.baseline):
+            table.row(f"N = {result.count:,}", "failed")
+            continue
+        per_thousand = result.build.seconds / result.count * 1000
+        table.row(
+            f"N = {result.count:,}",
+            f"build {result.build.seconds:.1f} s ({per_thousand:.2f} s per 1,000), "
+            f"rebuild {result.rebuild.seconds:.1f} s, baseline {result.baseline.seconds:.1f} s, "
+            f"peak {result.build.peak_mib:,.0f} MiB",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10000, help="number of clinics (default: 10000)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        nargs="+",
+        default=[10000],
+        help="number of clinics; several sizes show the growth (default: 10000)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the generated records")
     parser.add_argument(
-        "--keep", action="store_true", help="keep the working folder and print where"
+        "--keep", action="store_true", help="keep the working folders and print where"
     )
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
-    try:
-        return benchmark(args.n, args.seed, work, Table())
-    finally:
-        if args.keep:
-            print(f"\nkept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    table = Table()
+    results = []
+    for count in args.n:
+        work = Path(tempfile.mkdtemp(prefix=f"clinic-bench-{count}-"))
+        try:
+            results.append(benchmark(count, args.seed, work, table))
+        finally:
+            if args.keep:
+                print(f"\nkept {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+    if len(results) > 1:
+        report_growth(results, table)
+    return next((result.status for result in results if result.status), 0)
 
 
 if __name__ == "__main__":

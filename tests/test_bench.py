@@ -10,9 +10,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
 
 
-def test_bench_prints_every_figure_for_a_small_site():
+def test_bench_prints_every_figure_for_small_sites_and_their_growth():
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--n", "20"],
+        [sys.executable, str(BENCH), "--n", "20", "10"],
         capture_output=True,
         text=True,
         check=False,
@@ -44,3 +44,8 @@ def test_bench_prints_every_figure_for_a_small_site():
     ):
         assert re.search(rf"^{re.escape(label)} +\S", table, re.MULTILINE), label
     assert "missing" not in table
+    growth = table[table.index("\ngrowth\n") :]
+    for count in (20, 10):
+        assert re.search(
+            rf"^N = {count} +build [\d.]+ s \([\d.]+ s per 1,000\), rebuild", growth, re.M
+        )
