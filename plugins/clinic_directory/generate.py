@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn
@@ -62,6 +63,15 @@ class Clinic(Content):
             "", metadata=metadata, settings=settings, source_path=source, context=context
         )
         self.record = record
+
+    @cached_property
+    def url(self) -> str:
+        """Pelican works a URL out again on each use; list pages use each clinic's twice."""
+        return super().url
+
+    @cached_property
+    def save_as(self) -> str:
+        return super().save_as
 
     @property
     def data(self) -> dict[str, Any]:
