@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sites import TinySite, record
 
+from clinic_directory import opendata
 from clinic_directory.build import BuildFailedError
 from clinic_directory.errors import InvalidRecordsError
 from clinic_directory.generate import SiteWideOnlyError
@@ -87,6 +88,31 @@ def test_editing_one_record_rewrites_its_page_and_leaves_the_others(built: TinyS
         assert after[untouched] == before[untouched], untouched
     changed = {name for name in after if after[name] != before.get(name)}
     assert result.changed == len(changed) < len(after) // 2
+
+
+def test_the_open_data_is_assembled_from_kept_parts_and_only_the_edit_is_exported(
+    built: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exported: list[str] = []
+    real = opendata.record_export
+
+    def counting(item, url):
+        exported.append(item.identity)
+        return real(item, url)
+
+    monkeypatch.setattr(opendata, "record_export", counting)
+    built.add("tx/cedar-row", cedar_row(organization="Cedar Health Partners"))
+    built.build()
+
+    assert exported == ["tx/cedar-row"]
+    clinics = json.loads(built.page("data/clinics.json"))["clinics"]
+    assert [c["record"]["name"] for c in clinics] == [
+        "Cedar Row Ketamine",
+        "Lantern Hill Ketamine Clinic",
+    ]
+    assert clinics[0]["record"]["organization"] == "Cedar Health Partners"
+    assert "Cedar Health Partners" in built.page("data/clinics.csv")
+    assert "Cedar Health Partners" in built.page("data/hsds/services.json")
 
 
 def test_deleting_a_record_removes_its_pages(built: TinySite) -> None:

@@ -44,20 +44,41 @@ def url_of(item: ClinicRecord) -> str:
     return f"https://directory.example/clinics/{item.identity}/"
 
 
+def downloads(records: list[ClinicRecord]) -> dict[str, str]:
+    """The text of each download, assembled from the records' parts as a build does."""
+    return opendata.downloads(
+        [opendata.record_export(item, url_of(item)) for item in records],
+        license_id="CC0-1.0",
+        schema_url="https://directory.example/schema/clinic.schema.json",
+    )
+
+
 AT_HOME = {"route": "at_home", "states_served": ["TX", "OK"], "prices": [{"min": 0, "max": 250, "unit": "month"}]}  # fmt: skip
 
 
 # -- clinics.json -------------------------------------------------------------------
 
 
+def test_each_download_is_the_same_whether_assembled_from_parts_or_written_whole():
+    records = [
+        clinic(),
+        clinic("quiet-pines", status="closed"),
+        clinic("empty", services=[AT_HOME]),
+    ]
+    files = downloads(records)
+    for name in ("json", "geojson", "hsds"):
+        whole = json.loads(files[name])
+        assert files[name] == json.dumps(whole, ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(files["json"])["count"] == 3
+    assert len(json.loads(files["geojson"])["features"]) == 3
+    assert len(json.loads(files["hsds"])) == 2 + 2 + 1
+    assert files["csv"].startswith(",".join(opendata.CSV_COLUMNS) + "\r\n")
+    assert json.loads(downloads([])["hsds"]) == []
+
+
 def test_json_carries_every_field_of_every_record_unchanged():
     records = [clinic(), clinic("quiet-pines", status="closed", organization="Pines Health")]
-    document = opendata.clinics_document(
-        records,
-        url_of=url_of,
-        license_id="CC0-1.0",
-        schema_url="https://directory.example/schema/clinic.schema.json",
-    )
+    document = json.loads(downloads(records)["json"])
     assert document["version"] == opendata.CLINICS_VERSION
     assert document["license"] == "CC0-1.0"
     assert document["count"] == 2
@@ -70,9 +91,7 @@ def test_json_carries_every_field_of_every_record_unchanged():
 
 def test_json_marks_samples():
     sample = clinic("demo", sample=True)
-    document = opendata.clinics_document(
-        [clinic(), sample], url_of=url_of, license_id="CC0-1.0", schema_url=""
-    )
+    document = json.loads(downloads([clinic(), sample])["json"])
     assert [c["sample"] for c in document["clinics"]] == [False, True]
     assert document["clinics"][1]["record"]["sample"] is True
 
@@ -85,7 +104,7 @@ def parse_csv(text: str) -> list[dict[str, str]]:
 
 
 def test_csv_has_one_row_per_clinic_and_route_with_prices():
-    rows = parse_csv(opendata.clinics_csv([clinic()], url_of=url_of))
+    rows = parse_csv(downloads([clinic()])["csv"])
     assert [row["route"] for row in rows] == ["iv_infusion", "esketamine_nasal"]
     iv, nasal = rows
     assert iv["id"] == nasal["id"] == "tx/lantern-hill"
@@ -101,7 +120,7 @@ def test_csv_has_one_row_per_clinic_and_route_with_prices():
 
 
 def test_csv_numbers_stay_numbers():
-    row = parse_csv(opendata.clinics_csv([clinic()], url_of=url_of))[0]
+    row = parse_csv(downloads([clinic()])["csv"])[0]
     assert row["longitude"] == "-97.7404"
     assert row["latitude"] == "30.2747"
 
@@ -109,16 +128,14 @@ def test_csv_numbers_stay_numbers():
 @pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_defuses_cells_a_spreadsheet_would_run(trigger):
     hostile = f'{trigger}HYPERLINK("https://evil.example","x")'
-    rows = parse_csv(
-        opendata.clinics_csv([clinic(name=hostile, organization=hostile)], url_of=url_of)
-    )
+    rows = parse_csv(downloads([clinic(name=hostile, organization=hostile)])["csv"])
     for row in rows:
         assert row["name"] == "'" + hostile
         assert row["organization"] == "'" + hostile
 
 
 def test_csv_defuses_the_phone_number_too():
-    row = parse_csv(opendata.clinics_csv([clinic()], url_of=url_of))[0]
+    row = parse_csv(downloads([clinic()])["csv"])[0]
     assert row["phone"] == "'+1 512-555-0134"
 
 
@@ -130,9 +147,7 @@ def test_csv_leaves_ordinary_text_alone():
 
 
 def test_geojson_points_are_longitude_then_latitude():
-    collection = opendata.clinics_geojson(
-        [clinic(), clinic("unplaced", location_=None)], url_of=url_of
-    )
+    collection = json.loads(downloads([clinic(), clinic("unplaced", location_=None)])["geojson"])
     located, unplaced = collection["features"]
     assert collection["type"] == "FeatureCollection"
     assert located["geometry"] == {"type": "Point", "coordinates": [-97.7404, 30.2747]}
@@ -188,7 +203,7 @@ def hsds_export() -> list[dict[str, Any]]:
         clinic("quiet-pines", status="temporarily_closed", location_=None),
         clinic("demo", state="ok", sample=True, description=None),
     ]  # fmt: skip
-    return opendata.hsds_services(records, url_of=url_of)
+    return json.loads(downloads(records)["hsds"])
 
 
 def test_hsds_export_validates_against_the_published_schemas(hsds_validator):

@@ -65,8 +65,10 @@ def test_report_a_problem_link_names_the_clinic() -> None:
     assert options.problem_url("tx/lantern-hill").endswith("&clinic=tx/lantern-hill")
 
 
-def test_record_checks_are_remembered_in_the_cache_folder_except_when_publishing() -> None:
-    assert read_settings(settings(CACHE_PATH="/site/cache")).check_cache.as_posix() == "/site/cache"
+def test_records_work_is_remembered_in_the_cache_folder_except_when_publishing() -> None:
     assert (
-        read_settings(settings(CACHE_PATH="/site/cache", CLINIC_PUBLISH=True)).check_cache is None
+        read_settings(settings(CACHE_PATH="/site/cache")).record_cache.as_posix() == "/site/cache"
+    )
+    assert (
+        read_settings(settings(CACHE_PATH="/site/cache", CLINIC_PUBLISH=True)).record_cache is None
     )

@@ -13,10 +13,11 @@ process between rebuilds.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
@@ -41,6 +42,7 @@ from clinic_directory.geocode import GeocodeCache
 from clinic_directory.map import map_setup_script
 from clinic_directory.model import ClinicRecord
 from clinic_directory.output import StagedOutput
+from clinic_directory.record_cache import RecordCache, fingerprint
 from clinic_directory.schema import build_schema, schema_text
 from clinic_directory.settings import DirectorySettings, cache_folder, read_settings
 from clinic_directory.structured_data import clinic_jsonld
@@ -115,6 +117,16 @@ class _NotOnClinicPages:
 
 #: The context keys that hold every clinic, replaced on a clinic's own pages.
 ALL_CLINICS_KEYS = ("clinics", "listed_clinics", "clinic_states")
+#: Each clinic's part of the open data, by fingerprint, in the cache folder (``record_cache``).
+EXPORTS_CACHE_FILE = "open-data-parts.jsonl"
+
+
+def _stored_export(stored: Any) -> opendata.RecordExport | None:
+    try:
+        part = opendata.RecordExport(**stored)
+    except TypeError:  # none stored, or an entry in another shape
+        return None
+    return part if all(isinstance(text, str) for text in vars(part).values()) else None
 
 
 class State(URLWrapper):
@@ -161,7 +173,7 @@ class ClinicGenerator(Generator):
             publish=options.publish,
             today=options.today,
             geocode_cache=GeocodeCache.load(options.geocode_cache),
-            cache_folder=options.check_cache,
+            cache_folder=options.record_cache,
         )
         for warning in report.warnings:
             logger.warning("%s", warning)
@@ -251,7 +263,7 @@ class ClinicGenerator(Generator):
             "records",
             digest(site, list(fingerprints.values())),
             ["data/index.json", *opendata.FILES.values()],
-            self.write_record_files,
+            lambda: self.write_record_files(fingerprints),
         )
         self.write_unit(
             manifest,
@@ -312,7 +324,7 @@ class ClinicGenerator(Generator):
             write()
         manifest.record(unit, fingerprint, {name: self.output.stamp(name) for name in files})
 
-    def write_record_files(self) -> None:
+    def write_record_files(self, fingerprints: Mapping[str, str]) -> None:
         """The files made of every record: the directory index and the open data.
 
         Every clinic is in the open data, closed ones too (their status says so);
@@ -322,24 +334,31 @@ class ClinicGenerator(Generator):
         self.write_json(
             "data/index.json", export.index_document(listed, site_url_of=self.clinic_url)
         )
-        records = [clinic.record for clinic in self.clinics]
-
-        def url_of(record: ClinicRecord) -> str:
-            return self.site_url(self.clinic_url(record))
-
-        files = opendata.FILES
-        self.write_json(
-            files["json"],
-            opendata.clinics_document(
-                records,
-                url_of=url_of,
-                license_id=self.options.data_license,
-                schema_url=self.site_url("schema/clinic.schema.json"),
-            ),
+        texts = opendata.downloads(
+            self.record_exports(fingerprints),
+            license_id=self.options.data_license,
+            schema_url=self.site_url("schema/clinic.schema.json"),
         )
-        self.write_text(files["csv"], opendata.clinics_csv(records, url_of=url_of))
-        self.write_json(files["geojson"], opendata.clinics_geojson(records, url_of=url_of))
-        self.write_json(files["hsds"], opendata.hsds_services(records, url_of=url_of))
+        for name, path in opendata.FILES.items():
+            self.write_text(path, texts[name])
+
+    def record_exports(self, fingerprints: Mapping[str, str]) -> list[opendata.RecordExport]:
+        """Each clinic's part of the open data, kept between builds under the clinic's
+        fingerprint, so a rebuild after one edit writes one clinic's part."""
+        folder = self.options.record_cache
+        cache = RecordCache.open(folder / EXPORTS_CACHE_FILE, fingerprint()) if folder else None
+        parts = []
+        for clinic in self.clinics:
+            key = fingerprints[clinic.record.identity]
+            part = _stored_export(cache.get(key)) if cache else None
+            if part is None:
+                part = opendata.record_export(clinic.record, self.site_url(clinic.url))
+                if cache:
+                    cache.put(key, dataclasses.asdict(part))
+            parts.append(part)
+        if cache:
+            cache.save()
+        return parts
 
     def write_data_page(self, writer: Any) -> None:
         """The ``/data/`` page that documents the downloads."""

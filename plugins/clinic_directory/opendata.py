@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -76,8 +77,6 @@ LICENSE_URLS = MappingProxyType(
     }
 )
 
-UrlOf = Callable[[ClinicRecord], str]
-
 
 def license_url(spdx_id: str) -> str:
     """Where a licence given by its SPDX identifier (``CLINIC_DATA_LICENSE``) is explained."""
@@ -87,26 +86,15 @@ def license_url(spdx_id: str) -> str:
 # -- JSON ---------------------------------------------------------------------------
 
 
-def clinics_document(
-    records: Sequence[ClinicRecord], *, url_of: UrlOf, license_id: str, schema_url: str
-) -> dict[str, Any]:
-    """``clinics.json``: every record exactly as contributed, plus identity, URL and
-    coordinates. ``record`` follows the published record schema."""
+def _clinic_entry(record: ClinicRecord, url: str) -> dict[str, Any]:
+    """A clinic in ``clinics.json``: the record exactly as contributed, plus identity,
+    URL and coordinates. ``record`` follows the published record schema."""
     return {
-        "version": CLINICS_VERSION,
-        "license": license_id,
-        "schema": schema_url,
-        "count": len(records),
-        "clinics": [
-            {
-                "id": record.identity,
-                "url": url_of(record),
-                "sample": record.is_sample,
-                "location": _location(record),
-                "record": record.data,
-            }
-            for record in records
-        ],
+        "id": record.identity,
+        "url": url,
+        "sample": record.is_sample,
+        "location": _location(record),
+        "record": record.data,
     }
 
 
@@ -164,60 +152,60 @@ def _clinician_text(person: Mapping[str, Any]) -> str:
     return " ".join(parts[:2]) + "".join(f", {part}" for part in parts[2:])
 
 
-def csv_rows(records: Iterable[ClinicRecord], *, url_of: UrlOf) -> Iterator[dict[str, Any]]:
-    """One row per clinic and route, clinic facts repeated on each of its rows."""
-    for record in records:
-        data = record.data
-        address = data["address"]
-        lat, lon = record.location or (None, None)
-        clinic = {
-            "id": record.identity,
-            "url": url_of(record),
-            "name": data["name"],
-            "organization": data.get("organization"),
-            "status": data["status"],
-            "street": address["street"],
-            "city": address["city"],
-            "state": address["state"],
-            "postal_code": address["postal_code"],
-            "latitude": lat,
-            "longitude": lon,
-            "phone": data["phone"],
-            "website": data["website"],
-            "email": data.get("email"),
-            "accepting_new_patients": data.get("accepting_new_patients"),
-            "telehealth_consultations": data.get("telehealth_consultations"),
-            "languages": data.get("languages", []),
-            "payment": data.get("payment", []),
-            "insurance_plans": data.get("insurance_plans", []),
-            "memberships": data.get("memberships", []),
-            "safety": data.get("safety", []),
-            "clinicians": [_clinician_text(p) for p in data.get("clinicians", [])],
-            "last_verified": data["last_verified"],
-            "verified_by": data["verified_by"],
-            "sources": data["sources"],
-            "sample": record.is_sample,
+def _csv_rows(record: ClinicRecord, url: str) -> Iterator[dict[str, Any]]:
+    """One row per route, the clinic's facts repeated on each of its rows."""
+    data = record.data
+    address = data["address"]
+    lat, lon = record.location or (None, None)
+    clinic = {
+        "id": record.identity,
+        "url": url,
+        "name": data["name"],
+        "organization": data.get("organization"),
+        "status": data["status"],
+        "street": address["street"],
+        "city": address["city"],
+        "state": address["state"],
+        "postal_code": address["postal_code"],
+        "latitude": lat,
+        "longitude": lon,
+        "phone": data["phone"],
+        "website": data["website"],
+        "email": data.get("email"),
+        "accepting_new_patients": data.get("accepting_new_patients"),
+        "telehealth_consultations": data.get("telehealth_consultations"),
+        "languages": data.get("languages", []),
+        "payment": data.get("payment", []),
+        "insurance_plans": data.get("insurance_plans", []),
+        "memberships": data.get("memberships", []),
+        "safety": data.get("safety", []),
+        "clinicians": [_clinician_text(p) for p in data.get("clinicians", [])],
+        "last_verified": data["last_verified"],
+        "verified_by": data["verified_by"],
+        "sources": data["sources"],
+        "sample": record.is_sample,
+    }
+    for service in data["services"]:
+        yield {
+            **clinic,
+            "route": service["route"],
+            "conditions": service.get("conditions", []),
+            "insurance": service.get("insurance"),
+            "rems_certified": service.get("rems_certified"),
+            "states_served": service.get("states_served", []),
+            "comparable_price_per_session": record.comparable_price(service),
+            "prices": [describe_price(record, p) for p in service.get("prices", [])],
+            "service_notes": service.get("notes"),
         }
-        for service in data["services"]:
-            yield {
-                **clinic,
-                "route": service["route"],
-                "conditions": service.get("conditions", []),
-                "insurance": service.get("insurance"),
-                "rems_certified": service.get("rems_certified"),
-                "states_served": service.get("states_served", []),
-                "comparable_price_per_session": record.comparable_price(service),
-                "prices": [describe_price(record, p) for p in service.get("prices", [])],
-                "service_notes": service.get("notes"),
-            }
 
 
-def clinics_csv(records: Iterable[ClinicRecord], *, url_of: UrlOf) -> str:
-    """``clinics.csv`` (RFC 4180, UTF-8, CRLF line ends, header row first)."""
+def _csv_text(rows: Iterable[Mapping[str, Any]], *, header: bool = False) -> str:
+    """Rows as RFC 4180 text (UTF-8, CRLF line ends), formula triggers defused."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in csv_rows(records, url_of=url_of):
+    if header:
+        writer.writeheader()
+    for row in rows:
         writer.writerow({column: _cell(row[column]) for column in CSV_COLUMNS})
     return out.getvalue()
 
@@ -225,38 +213,29 @@ def clinics_csv(records: Iterable[ClinicRecord], *, url_of: UrlOf) -> str:
 # -- GeoJSON ------------------------------------------------------------------------
 
 
-def clinics_geojson(records: Iterable[ClinicRecord], *, url_of: UrlOf) -> dict[str, Any]:
-    """``clinics.geojson`` (RFC 7946): a point per clinic; clinics without coordinates
-    keep their feature with a null geometry, as the RFC allows."""
-    features = []
-    for record in records:
-        data = record.data
-        geometry = None
-        if record.location is not None:
-            lat, lon = record.location
-            geometry = {"type": "Point", "coordinates": [lon, lat]}
-        features.append(
-            {
-                "type": "Feature",
-                "id": record.identity,
-                "geometry": geometry,
-                "properties": {
-                    "name": data["name"],
-                    "url": url_of(record),
-                    "status": data["status"],
-                    "city": data["address"]["city"],
-                    "state": data["address"]["state"],
-                    "routes": [s["route"] for s in data["services"]],
-                    "lowest_comparable_price": record.lowest_comparable_price,
-                    "last_verified": data["last_verified"],
-                    "sample": record.is_sample,
-                },
-            }
-        )
+def _feature(record: ClinicRecord, url: str) -> dict[str, Any]:
+    """A clinic in ``clinics.geojson`` (RFC 7946): a point, or a null geometry for a
+    clinic without coordinates, as the RFC allows."""
+    data = record.data
+    geometry = None
+    if record.location is not None:
+        lat, lon = record.location
+        geometry = {"type": "Point", "coordinates": [lon, lat]}
     return {
-        "type": "FeatureCollection",
-        "version": GEOJSON_VERSION,
-        "features": features,
+        "type": "Feature",
+        "id": record.identity,
+        "geometry": geometry,
+        "properties": {
+            "name": data["name"],
+            "url": url,
+            "status": data["status"],
+            "city": data["address"]["city"],
+            "state": data["address"]["state"],
+            "routes": [s["route"] for s in data["services"]],
+            "lowest_comparable_price": record.lowest_comparable_price,
+            "last_verified": data["last_verified"],
+            "sample": record.is_sample,
+        },
     }
 
 
@@ -358,7 +337,7 @@ def _hsds_service(
     record: ClinicRecord,
     service: Mapping[str, Any],
     *,
-    url_of: UrlOf,
+    url: str,
     organization: dict[str, Any],
     location: dict[str, Any],
 ) -> dict[str, Any]:
@@ -371,7 +350,7 @@ def _hsds_service(
         "organization_id": organization["id"],
         "name": f"{route.label} at {data['name']}",
         "description": route.explanation,
-        "url": url_of(record),
+        "url": url,
         "status": HSDS_STATUS[data["status"]],
         "fees_description": "; ".join(describe_price(record, p) for p in service.get("prices", []))
         or "No published prices; ask the clinic for a written quote.",
@@ -428,19 +407,65 @@ def _hsds_service(
     return document
 
 
-def hsds_services(records: Iterable[ClinicRecord], *, url_of: UrlOf) -> list[dict[str, Any]]:
-    """The HSDS export: a JSON array of services, one per clinic and route."""
-    services = []
-    for record in records:
-        organization = _hsds_organization(record)
-        location = _hsds_location(record, organization["id"])
-        services += [
-            _hsds_service(
-                record, service, url_of=url_of, organization=organization, location=location
-            )
-            for service in record.data["services"]
-        ]
-    return services
+def _hsds_services(record: ClinicRecord, url: str) -> list[dict[str, Any]]:
+    """A clinic in the HSDS export: one service per route."""
+    organization = _hsds_organization(record)
+    location = _hsds_location(record, organization["id"])
+    return [
+        _hsds_service(record, service, url=url, organization=organization, location=location)
+        for service in record.data["services"]
+    ]
+
+
+# -- the downloads, assembled from each record's part ------------------------------
+
+
+@dataclass(frozen=True)
+class RecordExport:
+    """One clinic's part of each download, as the text it adds to the file.
+
+    Parts depend on nothing but the record, its URL and the date, so a rebuild
+    can keep them for every record that did not change and only join them.
+    """
+
+    json: str  # its entry in clinics.json
+    csv: str  # its rows of clinics.csv
+    geojson: str  # its feature in clinics.geojson
+    hsds: str  # its services in the HSDS export, comma-separated
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_export(record: ClinicRecord, url: str) -> RecordExport:
+    return RecordExport(
+        json=_json(_clinic_entry(record, url)),
+        csv=_csv_text(_csv_rows(record, url)),
+        geojson=_json(_feature(record, url)),
+        hsds=",".join(_json(service) for service in _hsds_services(record, url)),
+    )
+
+
+def downloads(parts: Sequence[RecordExport], *, license_id: str, schema_url: str) -> dict[str, str]:
+    """The text of each download (keys as in ``FILES``), every clinic in it, closed
+    ones too; the JSON is what ``json.dumps`` would write for the whole document."""
+    header = _json(
+        {
+            "version": CLINICS_VERSION,
+            "license": license_id,
+            "schema": schema_url,
+            "count": len(parts),
+        }
+    )
+    feature_header = _json({"type": "FeatureCollection", "version": GEOJSON_VERSION})
+    services = ",".join(part.hsds for part in parts if part.hsds)
+    return {
+        "json": f'{header[:-1]},"clinics":[{",".join(part.json for part in parts)}]}}',
+        "csv": _csv_text((), header=True) + "".join(part.csv for part in parts),
+        "geojson": f'{feature_header[:-1]},"features":[{",".join(p.geojson for p in parts)}]}}',
+        "hsds": f"[{services}]",
+    }
 
 
 # -- the field list on the data page ------------------------------------------------

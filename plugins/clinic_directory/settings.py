@@ -72,8 +72,8 @@ class DirectorySettings:
     geocode_cache: Path
     vendor_assets: Mapping[str, Path]
     today: date
-    #: Where what each record's checks found is remembered between builds; never when publishing.
-    check_cache: Path | None = None
+    #: Where work done per record is remembered between builds; never when publishing.
+    record_cache: Path | None = None
 
     def edit_url(self, source: str) -> str:
         """Where "Suggest an edit" sends a reader: the record's file in the repository."""
@@ -171,7 +171,5 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
         geocode_cache=root / settings["CLINIC_GEOCODE_CACHE"],
         vendor_assets=MappingProxyType({k: root / v for k, v in vendor.items()}),
         today=today,
-        check_cache=None
-        if settings["CLINIC_PUBLISH"]
-        else Path(settings.get("CACHE_PATH", "cache")).resolve(),
+        record_cache=None if settings["CLINIC_PUBLISH"] else cache_folder(settings),
     )

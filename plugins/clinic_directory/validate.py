@@ -31,17 +31,19 @@ import jsonschema
 import jsonschema_rs
 
 from clinic_directory import vocab
-from clinic_directory.check_cache import CheckCache, file_key, fingerprint
 from clinic_directory.errors import Problem
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.load import LoadedFile, load_file, relative_path
 from clinic_directory.model import STALE_AFTER_DAYS, ClinicRecord, identity_of
+from clinic_directory.record_cache import RecordCache, file_key, fingerprint
 from clinic_directory.schema import TEXT_PATTERNS, build_schema
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 500
 SAMPLES_FOLDER = "samples"
+#: What each file's own checks found, by content, in the cache folder (``record_cache``).
+CHECKS_CACHE_FILE = "record-checks.jsonl"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: The check digits of an NPI are computed as if it were prefixed with 80840 (health, USA).
 NPI_PREFIX = "80840"
@@ -176,7 +178,7 @@ def validate_paths(
     cache = None
     if cache_folder is not None and not publish:
         inputs = (options.today.isoformat(), options.geocode_cache.dumps())
-        cache = CheckCache.open(cache_folder, fingerprint(*inputs))
+        cache = RecordCache.open(cache_folder / CHECKS_CACHE_FILE, fingerprint(*inputs))
     files = find_record_files(paths)
     with _without_cycle_collection():
         outcomes = _check_files(files, root, options, jobs, cache)
@@ -248,7 +250,7 @@ class _FileOutcome:
 
 
 def _check_files(
-    files: list[Path], root: Path, options: _Options, jobs: int | None, cache: CheckCache | None
+    files: list[Path], root: Path, options: _Options, jobs: int | None, cache: RecordCache | None
 ) -> list[_FileOutcome]:
     """Check each file on its own, in order, skipping files the cache already knows."""
     if cache is None:

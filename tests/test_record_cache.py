@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from clinic_directory import validate as validate_module
-from clinic_directory.check_cache import CACHE_FILE_NAME
-from clinic_directory.validate import ValidationReport, validate_paths
+from clinic_directory.validate import CHECKS_CACHE_FILE, ValidationReport, validate_paths
 
 VALID = (
     Path(__file__).parent / "fixtures" / "records" / "riverside-ketamine-clinic.yaml"
@@ -105,7 +104,7 @@ def test_another_day_checks_everything_again(project, loaded_files):
 
 def test_a_damaged_cache_file_only_costs_time(project):
     expected = check(project).problems
-    (project / "cache" / CACHE_FILE_NAME).write_bytes(b"\xff\x00 not json\n{{{")
+    (project / "cache" / CHECKS_CACHE_FILE).write_bytes(b"\xff\x00 not json\n{{{")
 
     assert check(project).problems == expected
 
@@ -116,7 +115,7 @@ def test_a_forged_entry_is_never_trusted_when_publishing(project):
     relpath = "clinics/tx/riverside-ketamine-clinic.yaml"
     broken = project / relpath
     check(project)  # remembers Riverside as valid
-    cache_file = project / "cache" / CACHE_FILE_NAME
+    cache_file = project / "cache" / CHECKS_CACHE_FILE
     header, *entries = cache_file.read_text(encoding="utf-8").split("\n")
     broken.write_text(VALID.replace("status: active", "status: open"))
     # Forge: make the broken file's key point at the remembered "no problems" entry.
@@ -137,4 +136,4 @@ def test_a_deleted_record_leaves_the_cache(project):
 
     check(project)
 
-    assert "hillside" not in (project / "cache" / CACHE_FILE_NAME).read_text(encoding="utf-8")
+    assert "hillside" not in (project / "cache" / CHECKS_CACHE_FILE).read_text(encoding="utf-8")

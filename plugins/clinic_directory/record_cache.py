@@ -1,15 +1,16 @@
-"""Remembering what checking each record file found, keyed by the file's content.
+"""Remembering work done for each record between runs, keyed by what it depends on.
 
-Checking ten thousand files takes seconds; after one record is edited only that
-file needs checking again. An entry is keyed by the file's path and bytes; the
-whole cache is tied to a fingerprint of everything else a check depends on (this
-package's code, the date, the geocode cache), and any difference discards it.
-Checks that compare files with each other always run in full.
+Checking a record file and writing its part of the open data take milliseconds
+each, seconds at ten thousand records; after one record is edited only its work
+needs doing again. Each cache file holds entries under a key of one record's
+inputs (a check: the file's path and bytes; an export: the record's fingerprint)
+and is tied to a fingerprint of everything else the work depends on (this
+package's code, the date, ...): any difference discards the whole file.
 
-The cache is a JSON file in the build's cache folder (never pickle: the folder
-is writable by anyone who can write the project) and only ever a speed-up:
-delete it at will. Publishing never reads it, so no file committed to the
-repository can stand in for a real check.
+Caches are JSON in the build's cache folder (never pickle: the folder is
+writable by anyone who can write the project) and only ever a speed-up: delete
+them at will. Publishing never reads them, so no file committed to the
+repository can stand in for a real check or change what is published.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-#: Name of the cache file inside the cache folder.
-CACHE_FILE_NAME = "record-checks.json"
 #: Bumped when the stored form of an entry changes.
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
@@ -54,7 +53,7 @@ def file_key(path: Path, relpath: str) -> str | None:
 
 
 @dataclass
-class CheckCache:
+class RecordCache:
     """Entries of one cache file; those used in this run are the ones saved back.
 
     One line per entry, ``<key> <JSON>``, after a first line naming the fingerprint:
@@ -68,8 +67,7 @@ class CheckCache:
     used: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, folder: Path, fingerprint: str) -> CheckCache:
-        path = folder / CACHE_FILE_NAME
+    def open(cls, path: Path, fingerprint: str) -> RecordCache:
         try:
             header, *entries = path.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError):
@@ -111,4 +109,4 @@ class CheckCache:
             partial.write_text(text, encoding="utf-8")
             os.replace(partial, self.path)
         except OSError as error:
-            logger.warning("could not save the record check cache %s: %s", self.path, error)
+            logger.warning("could not save the cache %s: %s", self.path, error)
