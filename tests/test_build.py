@@ -124,13 +124,14 @@ def test_deleting_a_record_removes_its_pages(built: TinySite) -> None:
     assert (built.output / PAGE.format("lantern-hill")).exists()
 
 
+def edit_clinic_template(site: TinySite, old: str, new: str) -> None:
+    template = site.root / "theme/templates/clinic.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
 def test_a_template_change_renders_every_clinic_page_again(built: TinySite) -> None:
-    template = built.root / "theme/templates/clinic.html"
-    template.write_text(
-        template.read_text(encoding="utf-8").replace(
-            '<h2 id="sources">Sources</h2>', '<h2 id="sources">Where we checked</h2>'
-        ),
-        encoding="utf-8",
+    edit_clinic_template(
+        built, '<h2 id="sources">Sources</h2>', '<h2 id="sources">Where we checked</h2>'
     )
     built.build()
     for slug in ("lantern-hill", "cedar-row"):
@@ -199,13 +200,7 @@ def test_rebuilding_never_writes_through_into_the_previous_output(built: TinySit
 
 
 def test_clinic_pages_may_not_read_other_records(built: TinySite) -> None:
-    template = built.root / "theme/templates/clinic.html"
-    template.write_text(
-        template.read_text(encoding="utf-8").replace(
-            "{% block main %}", "{% block main %}{{ listed_clinics|length }}"
-        ),
-        encoding="utf-8",
-    )
+    edit_clinic_template(built, "{% block main %}", "{% block main %}{{ listed_clinics|length }}")
     with pytest.raises((SiteWideOnlyError, BuildFailedError), match="listed_clinics"):
         built.build()
 
