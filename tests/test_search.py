@@ -1,8 +1,7 @@
 """Site search: the Pagefind index written after the build, and the pages it reads.
 
-These tests run under pytest-socket's ``--disable-socket``: Pagefind's Python API
-talks to its indexing service over pipes from an asyncio loop, which needs only
-the local socket pair asyncio makes for itself.
+Pagefind runs as its own program over temporary copies of the marked pages; like
+every test here, these run with network sockets disabled.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ import gzip
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,22 @@ def test_only_pages_marked_as_search_content_are_indexed(tmp_path):
 def test_a_missing_site_is_an_error(tmp_path):
     with pytest.raises(SearchIndexError, match="no built site"):
         index_site(tmp_path / "output")
+
+
+def test_a_site_with_nothing_marked_for_search_is_an_error_naming_the_marker(tmp_path):
+    write_page(tmp_path, "index.html", "<h1>Home</h1>A page no template marked.")
+
+    with pytest.raises(SearchIndexError, match="data-pagefind-body"):
+        index_site(tmp_path)
+
+
+def test_a_failing_pagefind_is_reported_with_its_exit_code(tmp_path, monkeypatch):
+    write_page(tmp_path, "guide/index.html", "<article data-pagefind-body>Words.</article>")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", shutil.which("false"))
+
+    with pytest.raises(SearchIndexError, match="exit code 1"):
+        index_site(tmp_path)
+    assert not (tmp_path / "pagefind").exists()
 
 
 def test_the_build_indexes_clinic_and_guide_pages(tiny_site):

@@ -16,17 +16,17 @@ changed and keeps the others as published.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import get_executable
 
 from clinic_directory.errors import ClinicDirectoryError
 from clinic_directory.fingerprint import BuildManifest, digest, software_versions
@@ -96,25 +96,39 @@ def shard_folder(number: int) -> str:
     return BUNDLE_FOLDER if number == 0 else f"{BUNDLE_FOLDER}/shard-{number}"
 
 
-async def _index(pages: Path, bundle: Path) -> None:
-    config = IndexConfig(force_language=LANGUAGE, output_path=str(bundle))
-    async with PagefindIndex(config) as index:
-        await index.add_directory(str(pages))
+def _index(pages: Path, bundle: Path) -> None:
+    """Index ``pages`` into ``bundle`` with Pagefind's command line.
+
+    Not its service: the service answers that the files are written while its
+    writes may still be in flight, and is then stopped, which can leave a file
+    empty or cut short (Pagefind issue #1271). The command waits for its writes.
+    """
+    executable = get_executable()
+    if executable is None:
+        raise SearchIndexError(
+            "the Pagefind program was not found (install the pagefind[bin] package)"
+        )
+    # Run in the page folder with no PAGEFIND_* variables, so no stray Pagefind
+    # configuration file or variable changes the index.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    command = [str(executable), "--site", ".", "--output-path", str(bundle.resolve())]
+    command += ["--force-language", LANGUAGE, "--silent"]
+    run = subprocess.run(command, cwd=pages, env=environment, capture_output=True, text=True)
+    if run.returncode:
+        said = " ".join((run.stderr or run.stdout).split())
+        raise SearchIndexError(f"Pagefind stopped with exit code {run.returncode}: {said}")
 
 
-async def _index_all(jobs: list[tuple[Path, Path]]) -> None:
+def _index_all(jobs: list[tuple[Path, Path]]) -> None:
     """Index each (pages, bundle) pair, as many at once as there are processors."""
-    limit = asyncio.Semaphore(os.cpu_count() or 1)
-
-    async def one(pages: Path, bundle: Path) -> None:
-        async with limit:
-            await _index(pages, bundle)
-
-    await asyncio.gather(*(one(pages, bundle) for pages, bundle in jobs))
+    with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
+        for finished in [workers.submit(_index, pages, bundle) for pages, bundle in jobs]:
+            finished.result()
 
 
 def _mirror(site: Path, pages: list[str], folder: Path) -> None:
     """``folder`` holding just ``pages``, at their paths in the site (hard links)."""
+    folder.mkdir(parents=True, exist_ok=True)
     for page in pages:
         target = folder / page
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +177,13 @@ def index_site(
         if cache_folder and not output.in_place
         else None
     )
-    shards = split_into_shards(searchable_pages(site), shard_pages)
+    pages = searchable_pages(site)
+    if not pages:
+        raise SearchIndexError(
+            f"{site}: no page is marked data-pagefind-body, so there is nothing to search "
+            "(the clinic and guide templates mark their article with it)"
+        )
+    shards = split_into_shards(pages, shard_pages)
     fingerprints = [
         digest(software_versions(), LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in pages])
         for pages in shards
@@ -179,29 +199,23 @@ def index_site(
             for number in stale:
                 _mirror(site, shards[number], Path(work, f"pages-{number}"))
                 jobs.append((Path(work, f"pages-{number}"), Path(work, f"bundle-{number}")))
-            # In a thread of its own: the caller may already run an event loop (a browser
-            # driver, a notebook), and asyncio.run refuses to start inside one.
-            with ThreadPoolExecutor(1) as worker:
-                worker.submit(asyncio.run, _index_all(jobs)).result()
+            _index_all(jobs)
             for number in stale:
                 output.adopt(
                     _shard_data(Path(work, f"bundle-{number}"), number), shard_folder(number)
                 )
         others = [f"shard-{number}/" for number in range(1, len(shards))]
         output.write_text(f"{BUNDLE_FOLDER}/{SHARDS_FILE}", json.dumps({"shards": others}))
-        pages = sum(_page_count(site / shard_folder(number)) for number in range(len(shards)))
-    except Exception as error:  # the service reports failures as plain exceptions
-        raise SearchIndexError(
-            f"{site}: the search index could not be built: {error} "
-            "(check that the pagefind[bin] package is installed)"
-        ) from error
+        indexed = sum(_page_count(site / shard_folder(number)) for number in range(len(shards)))
+    except (SearchIndexError, OSError, ValueError, KeyError) as error:
+        raise SearchIndexError(f"{site}: the search index could not be built: {error}") from error
     if manifest is not None:
         for number, fingerprint in enumerate(fingerprints):
             files = _shard_files(site, number)
             manifest.record(f"shard-{number}", fingerprint, {f: output.stamp(f) for f in files})
         manifest.save()
     return SearchIndex(
-        pages=pages, bundle=site / BUNDLE_FOLDER, shards=len(shards), indexed=len(stale)
+        pages=indexed, bundle=site / BUNDLE_FOLDER, shards=len(shards), indexed=len(stale)
     )
 
 
