@@ -52,11 +52,14 @@ def test_a_missing_site_is_an_error(tmp_path):
         index_site(tmp_path / "output")
 
 
-def test_a_site_with_nothing_marked_for_search_is_an_error_naming_the_marker(tmp_path):
+def test_a_site_with_nothing_marked_for_search_gets_no_bundle_and_a_warning(tmp_path, caplog):
     write_page(tmp_path, "index.html", "<h1>Home</h1>A page no template marked.")
 
-    with pytest.raises(SearchIndexError, match="data-pagefind-body"):
-        index_site(tmp_path)
+    index = index_site(tmp_path)
+
+    assert index.pages == 0
+    assert not index.bundle.exists()
+    assert "data-pagefind-body" in caplog.text
 
 
 def test_a_failing_pagefind_is_reported_with_its_exit_code(tmp_path, monkeypatch):

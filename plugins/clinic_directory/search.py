@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -45,6 +46,8 @@ SEARCH_MARKER = b"data-pagefind-body"
 #: What a merged shard needs; scripts, styles and WebAssembly come from the primary.
 SHARD_DATA = ("pagefind-entry.json", "*.pf_meta", "fragment/*", "index/*", "filter/*")
 LANGUAGE = "en"
+
+logger = logging.getLogger(__name__)
 
 
 class SearchIndexError(ClinicDirectoryError):
@@ -178,11 +181,13 @@ def index_site(
         else None
     )
     pages = searchable_pages(site)
-    if not pages:
-        raise SearchIndexError(
-            f"{site}: no page is marked data-pagefind-body, so there is nothing to search "
-            "(the clinic and guide templates mark their article with it)"
+    if not pages:  # a site built without the directory's theme: nothing to search
+        logger.warning(
+            "%s: no page is marked data-pagefind-body, so no search index was written "
+            "(the directory's clinic and guide templates mark their article with it)",
+            site,
         )
+        return SearchIndex(pages=0, bundle=site / BUNDLE_FOLDER, shards=0, indexed=0)
     shards = split_into_shards(pages, shard_pages)
     fingerprints = [
         digest(software_versions(), LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in pages])
