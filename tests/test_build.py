@@ -13,7 +13,7 @@ from sites import TinySite, record
 from clinic_directory import opendata
 from clinic_directory.build import BuildFailedError
 from clinic_directory.errors import InvalidRecordsError
-from clinic_directory.generate import SiteWideOnlyError
+from clinic_directory.generate import ClinicGenerator, SiteWideOnlyError
 from clinic_directory.search import BUNDLE_FOLDER
 
 PAGE = "clinics/tx/{}/index.html"
@@ -31,10 +31,12 @@ def stamps(folder: Path) -> dict[str, tuple[int, int]]:
 def cedar_row(**changes: object) -> dict:
     """A second valid clinic, distinct from ``record()`` in name, phone and address."""
     return record(
-        name="Cedar Row Ketamine",
-        phone="+1 512-555-0199",
-        address={**record()["address"], "street": "9 Cedar Row"},
-        **changes,
+        **{
+            "name": "Cedar Row Ketamine",
+            "phone": "+1 512-555-0199",
+            "address": {**record()["address"], "street": "9 Cedar Row"},
+            **changes,
+        }
     )
 
 
@@ -180,6 +182,32 @@ def test_a_corrupt_or_missing_manifest_means_a_full_build(built: TinySite) -> No
     built.add("tx/cedar-row", cedar_row(description="Second edit."))
     built.build()
     assert stamps(built.output)[PAGE.format("lantern-hill")] == before[PAGE.format("lantern-hill")]
+
+
+def test_an_edit_renders_again_only_the_listing_pages_that_show_the_clinic(
+    built: TinySite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built.build(CLINIC_PER_PAGE=1)
+    rendered: list[tuple[str, str]] = []
+    real = ClinicGenerator.write
+
+    def recording(self, writer, name, template, **page):
+        rendered.append((template, name))
+        return real(self, writer, name, template, **page)
+
+    monkeypatch.setattr(ClinicGenerator, "write", recording)
+    built.add("tx/cedar-row", cedar_row(name="Cedar Row Ketamine Care"))
+    built.build(CLINIC_PER_PAGE=1)
+
+    listings = [
+        "clinics/index.html",
+        "clinics/page/2/index.html",
+        "clinics/tx/index.html",
+        "clinics/tx/page/2/index.html",
+    ]
+    showing = {name for name in listings if "Cedar Row Ketamine Care" in built.page(name)}
+    assert len(showing) == 2
+    assert {name for template, name in rendered if template in ("clinics", "state")} == showing
 
 
 def test_a_published_file_changed_by_hand_is_rendered_again(built: TinySite) -> None:

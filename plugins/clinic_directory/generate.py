@@ -2,13 +2,13 @@
 
 ``generate_context`` validates every record and builds content objects without
 writing anything (Pelican's two-phase contract); ``generate_output`` writes the
-clinic, state and list pages, the data files and the assets. A clinic's files
-and the open data are rendered only when their fingerprint changed since the
-last build of the same output folder (see ``fingerprint``); the pages built
-from every record are cheap and always rendered. Every file goes through
-``StagedOutput``, which leaves files whose bytes did not change untouched. All
-per-build state lives on the generator instance, because Pelican reuses the
-process between rebuilds.
+clinic, state and list pages, the data files and the assets. A clinic's files,
+each page of a listing and the open data are rendered only when their
+fingerprint changed since the last build of the same output folder (see
+``fingerprint``); the few pages built from every record are always rendered.
+Every file goes through ``StagedOutput``, which leaves files whose bytes did
+not change untouched. All per-build state lives on the generator instance,
+because Pelican reuses the process between rebuilds.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
-from functools import cached_property
+from functools import cached_property, partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pelican.contents import Content
 from pelican.generators import Generator
+from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 
 from clinic_directory import export, opendata, vocab
@@ -257,7 +258,7 @@ class ClinicGenerator(Generator):
                 self.clinic_files(clinic),
                 lambda clinic=clinic: self.write_clinic(writer, clinic),
             )
-        self.write_listings(writer)
+        self.write_listings(writer, manifest, site, fingerprints)
         self.write_unit(
             manifest,
             "records",
@@ -409,29 +410,78 @@ class ClinicGenerator(Generator):
             )
             self.write_json(copy, document)
 
-    def write_listings(self, writer: Any) -> None:
+    def write_listings(
+        self, writer: Any, manifest: BuildManifest, site: str, fingerprints: Mapping[str, str]
+    ) -> None:
+        """``/clinics/`` and each state's pages, a page at a time (see ``write_listing``)."""
         listed = self.context["listed_clinics"]
-        self.write(
+        counts = [(state.code, len(state.clinics)) for state in self.states]
+        self.write_listing(
             writer,
-            self.settings["CLINICS_INDEX_SAVE_AS"],
-            "clinics",
-            paginated={"clinics": listed},
-            template_name="clinics",
+            manifest,
+            digest(site, "clinics", counts),
+            fingerprints,
+            name=self.settings["CLINICS_INDEX_SAVE_AS"],
             url=self.settings["CLINICS_INDEX_URL"],
+            template="clinics",
             clinics=listed,
-            page_name="clinics",
         )
         for state in self.states:
-            self.write(
+            self.write_listing(
                 writer,
-                state.save_as,
-                "state",
-                paginated={"clinics": state.clinics},
-                template_name="state",
+                manifest,
+                digest(site, "state", state.code),
+                fingerprints,
+                name=state.save_as,
                 url=state.url,
-                state=state,
+                template="state",
                 clinics=state.clinics,
-                page_name="state",
+                state=state,
+            )
+
+    def write_listing(
+        self,
+        writer: Any,
+        manifest: BuildManifest,
+        listing: str,
+        fingerprints: Mapping[str, str],
+        *,
+        name: str,
+        url: str,
+        template: str,
+        clinics: list[Clinic],
+        **page: Any,
+    ) -> None:
+        """One paginated listing, each page a unit of its own.
+
+        The pagination is Pelican's (its ``Paginator`` and template variables), done
+        here rather than by the writer so that a page whose clinics, position and
+        page count are unchanged is kept as published: after one edit, only the
+        pages showing that clinic are rendered again.
+        """
+        paginator = Paginator(name, url, clinics, self.settings, self.options.per_page)
+        pages = [paginator.page(number) for number in range(1, paginator.num_pages + 1)]
+        for index, current in enumerate(pages):
+            shown = [fingerprints[clinic.record.identity] for clinic in current.object_list]
+            self.write_unit(
+                manifest,
+                f"listing:{current.save_as}",
+                digest(listing, len(clinics), paginator.num_pages, current.number, shown),
+                [current.save_as],
+                partial(
+                    self.write,
+                    writer,
+                    current.save_as,
+                    template,
+                    page_name=template,
+                    url=url,
+                    clinics=clinics,
+                    clinics_paginator=paginator,
+                    clinics_page=current,
+                    clinics_previous_page=pages[index - 1] if index else None,
+                    clinics_next_page=pages[index + 1] if index + 1 < len(pages) else None,
+                    **page,
+                ),
             )
 
     def write_discovery_files(self) -> None:

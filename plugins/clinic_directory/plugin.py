@@ -30,15 +30,10 @@ def initialize(pelican: Any) -> None:
         return
     settings = pelican.settings
     apply_defaults(settings)
-    options = read_settings(settings)  # raises ConfigurationError naming the bad setting
+    read_settings(settings)  # raises ConfigurationError naming the bad setting
     settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "autoescape": True}
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
     settings["JINJA_GLOBALS"] = {**GLOBALS, **settings.get("JINJA_GLOBALS", {})}
-    settings["PAGINATED_TEMPLATES"] = {
-        **settings["PAGINATED_TEMPLATES"],
-        "clinics": options.per_page,
-        "state": options.per_page,
-    }
 
 
 def get_generators(pelican: Any) -> type[ClinicGenerator] | None:
