@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from types import MappingProxyType
 
-from clinic_directory.fingerprint import BuildManifest, digest
+from clinic_directory.fingerprint import BuildManifest, data_digest, digest
 
 
 def test_digest_names_callables_and_ignores_mapping_order() -> None:
@@ -14,6 +14,14 @@ def test_digest_names_callables_and_ignores_mapping_order() -> None:
     again = digest({"a": [len, {1, 2}], "b": 1}, {"x": "p"})
     assert first == again
     assert digest({"a": [max]}) != digest({"a": [min]})
+
+
+def test_a_record_digest_tells_apart_values_json_would_confuse() -> None:
+    record = {"name": "Lantern Hill", "zip": "02134", "services": [{"price": 350}]}
+    assert data_digest(record) == data_digest(json.loads(json.dumps(record)))
+    assert data_digest(record) != data_digest({**record, "zip": 2134})
+    assert data_digest({"price": 1}) != data_digest({"price": True})
+    assert data_digest({"price": 1}) != data_digest({"price": 1.0})
 
 
 def test_manifest_round_trip(tmp_path: Path) -> None:

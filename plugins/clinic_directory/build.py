@@ -23,7 +23,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from clinic_directory.errors import ClinicDirectoryError
-from clinic_directory.output import PREVIOUS_OUTPUT_SETTING, stamp_of
+from clinic_directory.output import PREVIOUS_OUTPUT_SETTING
 from clinic_directory.search import index_site
 from clinic_directory.settings import cache_folder, search_index_enabled, search_shard_pages
 
@@ -79,15 +79,27 @@ def _swap_into_place(staging: Path, final: Path) -> None:
 
 
 def _count_changes(staging: Path, final: Path) -> tuple[int, int]:
-    """Files in ``staging``, and how many of them are not the published file as it was."""
+    """Files in ``staging``, and how many of them are not the published file.
+
+    An unchanged file is a hard link to the published one (see ``output``), and
+    folder listings carry inode numbers, so no file is opened or looked up.
+    """
     files = changed = 0
-    for folder, _, names in os.walk(staging):
-        published = os.path.join(final, os.path.relpath(folder, staging))
-        for name in names:
-            files += 1
-            changed += stamp_of(os.path.join(folder, name)) != stamp_of(
-                os.path.join(published, name)
-            )
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        try:
+            with os.scandir(os.path.join(final, relative)) as entries:
+                published = {entry.name: entry.inode() for entry in entries}
+        except (FileNotFoundError, NotADirectoryError):
+            published = {}
+        with os.scandir(os.path.join(staging, relative)) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(os.path.join(relative, entry.name))
+                else:
+                    files += 1
+                    changed += published.get(entry.name) != entry.inode()
     return files, changed
 
 

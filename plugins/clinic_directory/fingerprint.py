@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -63,6 +64,15 @@ def digest(*parts: Any) -> str:
         parts, default=_canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def data_digest(data: Any) -> str:
+    """SHA-256 of plain data (mappings, lists, text, numbers) as ``marshal`` writes
+    it: several times cheaper than canonical JSON, and equal for records read from
+    equal files. Key order counts, which at worst renders a reordered record again.
+    Format 2, because later formats write shared objects as back-references, so
+    equal data could give different bytes."""
+    return hashlib.sha256(marshal.dumps(data, 2)).hexdigest()
 
 
 def folders_digest(folders: Iterable[Path]) -> str:

@@ -35,6 +35,7 @@ from clinic_directory.errors import ClinicDirectoryError, InvalidRecordsError
 from clinic_directory.fingerprint import (
     PLUGIN_FOLDER,
     BuildManifest,
+    data_digest,
     digest,
     folders_digest,
     software_versions,
@@ -305,7 +306,7 @@ class ClinicGenerator(Generator):
             site,
             record.identity,
             record.source,
-            record.data,
+            data_digest(record.data),
             record.location,
             clinic.url,
             clinic.save_as,

@@ -4,20 +4,22 @@ The build writes into a fresh staging folder beside the published one. A file
 whose new bytes equal the published file's is hard-linked from it (copied where
 the file system has no hard links), so it keeps its inode and modification
 time and a deploy tool that compares size and time uploads only what changed.
-Nothing is ever written *into* an existing file: new bytes go to a temporary
-name that is then renamed over the target, so a hard link shared with the
-published folder can never be written through. A file the new build does not
+Nothing is ever written *into* an existing file: a file is created only where
+none is, and where one is already there the new one is made under a temporary
+name and renamed over it, so a hard link shared with the published folder can
+never be written through. A file the new build does not
 produce is simply absent from the staging folder, and a failed build deletes
 the staging folder without having touched the published one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,22 +41,38 @@ def stamp_of(path: str | Path) -> FileStamp | None:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.linking")
-    temporary.unlink(missing_ok=True)
+def _create(target: str, put: Callable[[str], None]) -> None:
+    """Create ``target`` with ``put``; where a file is already there, create it
+    under a temporary name and rename that over it, so an existing file (perhaps a
+    hard link shared with the published folder) is never written into."""
     try:
-        os.link(source, temporary)
-    except OSError:  # no hard links here (another device, FAT, some network drives)
-        shutil.copy2(source, temporary)
-    os.replace(temporary, target)
+        put(target)
+    except FileExistsError:
+        temporary = f"{target}.replacing"
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        put(temporary)
+        os.replace(temporary, target)
 
 
-def _replace_bytes(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.writing")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+def _link_or_copy(source: str) -> Callable[[str], None]:
+    def put(target: str) -> None:
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (another device, FAT, some network drives)
+            shutil.copy2(source, target)
+
+    return put
+
+
+def _bytes(data: bytes) -> Callable[[str], None]:
+    def put(target: str) -> None:
+        with open(target, "xb") as file:
+            file.write(data)
+
+    return put
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,9 @@ class StagedOutput:
 
     folder: Path
     previous: Path
+    #: Folders this output knows exist: most files share theirs with others, and
+    #: asking the file system again for each costs as much as the file itself.
+    _made: set[str] = field(default_factory=set, init=False, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, output_path: str | Path, settings: Mapping[str, Any]) -> StagedOutput:
@@ -77,17 +98,27 @@ class StagedOutput:
     def in_place(self) -> bool:
         return self.folder == self.previous
 
+    def _target(self, relative: str) -> str:
+        """Where ``relative`` goes in the staging folder, its folder made."""
+        target = os.path.join(self.folder, relative)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        return target
+
     def write(self, relative: str, data: bytes) -> bool:
         """Put ``data`` at ``relative``; return whether it differs from the published file."""
-        published = self.previous / relative
+        published = os.path.join(self.previous, relative)
         try:
-            unchanged = published.stat().st_size == len(data) and published.read_bytes() == data
+            with open(published, "rb") as file:
+                unchanged = os.fstat(file.fileno()).st_size == len(data) and file.read() == data
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             unchanged = False
         if not unchanged:
-            _replace_bytes(self.folder / relative, data)
+            _create(self._target(relative), _bytes(data))
         elif not self.in_place:
-            _link_or_copy(published, self.folder / relative)
+            _create(self._target(relative), _link_or_copy(published))
         return not unchanged
 
     def write_text(self, relative: str, text: str) -> bool:
@@ -98,16 +129,17 @@ class StagedOutput:
 
         If any is missing or has changed since, return False and carry none over.
         """
-        if any(stamp_of(self.previous / name) != stamp for name, stamp in stamps.items()):
+        published = {name: os.path.join(self.previous, name) for name in stamps}
+        if any(stamp_of(published[name]) != stamp for name, stamp in stamps.items()):
             return False
         if not self.in_place:
-            for name in stamps:
-                _link_or_copy(self.previous / name, self.folder / name)
+            for name, path in published.items():
+                _create(self._target(name), _link_or_copy(path))
         return True
 
     def stamp(self, relative: str) -> FileStamp | None:
         """The stamp of a file this build wrote or kept, as it will be published."""
-        return stamp_of(self.folder / relative)
+        return stamp_of(os.path.join(self.folder, relative))
 
     def adopt(self, source: Path, relative: str) -> None:
         """Move a finished folder written elsewhere (a search bundle) to ``relative``,
@@ -115,14 +147,6 @@ class StagedOutput:
         for path in sorted(source.rglob("*")):
             if path.is_file():
                 self.write(f"{relative}/{path.relative_to(source).as_posix()}", path.read_bytes())
-
-    def keep_folder(self, relative: str) -> None:
-        """Carry a whole published folder over unchanged."""
-        if self.in_place:
-            return
-        for path in (self.previous / relative).rglob("*"):
-            if path.is_file():
-                _link_or_copy(path, self.folder / path.relative_to(self.previous))
 
 
 class _PendingText(io.StringIO):

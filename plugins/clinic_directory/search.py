@@ -31,7 +31,7 @@ from pagefind.service import get_executable
 
 from clinic_directory.errors import ClinicDirectoryError
 from clinic_directory.fingerprint import BuildManifest, digest, software_versions
-from clinic_directory.output import StagedOutput, stamp_of
+from clinic_directory.output import FileStamp, StagedOutput, stamp_of
 from clinic_directory.settings import OTHER_DEFAULTS
 
 #: Folder of the search bundle inside the site; the theme's search script loads it.
@@ -193,11 +193,12 @@ def index_site(
         digest(software_versions(), LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in pages])
         for pages in shards
     ]
-    stale = [
-        number
+    kept = {
+        number: stamps
         for number, fingerprint in enumerate(fingerprints)
-        if not _keep_shard(output, manifest, number, fingerprint)
-    ]
+        if (stamps := _keep_shard(output, manifest, number, fingerprint))
+    }
+    stale = [number for number in range(len(shards)) if number not in kept]
     try:
         with tempfile.TemporaryDirectory(prefix=f".{site.name}.search-", dir=site.parent) as work:
             jobs = []
@@ -216,8 +217,8 @@ def index_site(
         raise SearchIndexError(f"{site}: the search index could not be built: {error}") from error
     if manifest is not None:
         for number, fingerprint in enumerate(fingerprints):
-            files = _shard_files(site, number)
-            manifest.record(f"shard-{number}", fingerprint, {f: output.stamp(f) for f in files})
+            stamps = kept.get(number) or {f: output.stamp(f) for f in _shard_files(site, number)}
+            manifest.record(f"shard-{number}", fingerprint, stamps)
         manifest.save()
     return SearchIndex(
         pages=indexed, bundle=site / BUNDLE_FOLDER, shards=len(shards), indexed=len(stale)
@@ -226,15 +227,18 @@ def index_site(
 
 def _keep_shard(
     output: StagedOutput, manifest: BuildManifest | None, number: int, fingerprint: str
-) -> bool:
-    """Carry a shard's published files over if its pages are the ones it indexed."""
+) -> dict[str, FileStamp] | None:
+    """Carry a shard's published files over if its pages are the ones it indexed;
+    return the stamps of the files kept."""
     stamps = manifest.stamps(f"shard-{number}", fingerprint) if manifest else None
     folder = f"{shard_folder(number)}/"
-    return (
-        bool(stamps)
+    if (
+        stamps
         and all(n.startswith(folder) and ".." not in n.split("/") for n in stamps)
         and output.keep(stamps)
-    )
+    ):
+        return stamps
+    return None
 
 
 def _shard_files(site: Path, number: int) -> list[str]:
