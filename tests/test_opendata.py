@@ -46,10 +46,12 @@ def url_of(item: ClinicRecord) -> str:
 
 def downloads(records: list[ClinicRecord]) -> dict[str, str]:
     """The text of each download, assembled from the records' parts as a build does."""
-    return opendata.downloads(
-        [opendata.record_export(item, url_of(item)) for item in records],
-        license_id="CC0-1.0",
-        schema_url="https://directory.example/schema/clinic.schema.json",
+    return dict(
+        opendata.downloads(
+            [opendata.record_export(item, url_of(item)) for item in records],
+            license_id="CC0-1.0",
+            schema_url="https://directory.example/schema/clinic.schema.json",
+        )
     )
 
 

@@ -336,13 +336,12 @@ class ClinicGenerator(Generator):
         self.write_json(
             "data/index.json", export.index_document(listed, site_url_of=self.clinic_url)
         )
-        texts = opendata.downloads(
+        for name, text in opendata.downloads(
             self.record_exports(fingerprints),
             license_id=self.options.data_license,
             schema_url=self.site_url("schema/clinic.schema.json"),
-        )
-        for name, path in opendata.FILES.items():
-            self.write_text(path, texts[name])
+        ):
+            self.write_text(opendata.FILES[name], text)
 
     def record_exports(self, fingerprints: Mapping[str, str]) -> list[opendata.RecordExport]:
         """Each clinic's part of the open data, kept between builds under the clinic's

@@ -447,9 +447,14 @@ def record_export(record: ClinicRecord, url: str) -> RecordExport:
     )
 
 
-def downloads(parts: Sequence[RecordExport], *, license_id: str, schema_url: str) -> dict[str, str]:
-    """The text of each download (keys as in ``FILES``), every clinic in it, closed
-    ones too; the JSON is what ``json.dumps`` would write for the whole document."""
+def downloads(
+    parts: Sequence[RecordExport], *, license_id: str, schema_url: str
+) -> Iterator[tuple[str, str]]:
+    """Each download as (key in ``FILES``, text), every clinic in it, closed ones
+    too; the JSON is what ``json.dumps`` would write for the whole document.
+
+    One at a time, so that a large directory holds one whole file in memory, not four.
+    """
     header = _json(
         {
             "version": CLINICS_VERSION,
@@ -458,14 +463,12 @@ def downloads(parts: Sequence[RecordExport], *, license_id: str, schema_url: str
             "count": len(parts),
         }
     )
+    yield "json", f'{header[:-1]},"clinics":[{",".join(part.json for part in parts)}]}}'
+    yield "csv", _csv_text((), header=True) + "".join(part.csv for part in parts)
     feature_header = _json({"type": "FeatureCollection", "version": GEOJSON_VERSION})
-    services = ",".join(part.hsds for part in parts if part.hsds)
-    return {
-        "json": f'{header[:-1]},"clinics":[{",".join(part.json for part in parts)}]}}',
-        "csv": _csv_text((), header=True) + "".join(part.csv for part in parts),
-        "geojson": f'{feature_header[:-1]},"features":[{",".join(p.geojson for p in parts)}]}}',
-        "hsds": f"[{services}]",
-    }
+    features = ",".join(part.geojson for part in parts)
+    yield "geojson", f'{feature_header[:-1]},"features":[{features}]}}'
+    yield "hsds", f"[{','.join(part.hsds for part in parts if part.hsds)}]"
 
 
 # -- the field list on the data page ------------------------------------------------

@@ -100,13 +100,12 @@ class RecordCache:
         """Write the entries used in this run, atomically; a failure only costs speed."""
         if self.used == self.lines:
             return
-        text = "\n".join(
-            [self.header_for(self.fingerprint), *(f"{k} {v}" for k, v in self.used.items())]
-        )
         partial = self.path.with_name(f"{self.path.name}.partial")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(text, encoding="utf-8")
+            with partial.open("w", encoding="utf-8") as file:  # line by line: it can be large
+                file.write(self.header_for(self.fingerprint))
+                file.writelines(f"\n{key} {value}" for key, value in self.used.items())
             os.replace(partial, self.path)
         except OSError as error:
             logger.warning("could not save the cache %s: %s", self.path, error)
