@@ -190,8 +190,8 @@ def index_site(
         return SearchIndex(pages=0, bundle=site / BUNDLE_FOLDER, shards=0, indexed=0)
     shards = split_into_shards(pages, shard_pages)
     fingerprints = [
-        digest(software_versions(), LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in pages])
-        for pages in shards
+        digest(software_versions(), LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in shard])
+        for shard in shards
     ]
     kept = {
         number: stamps
