@@ -30,7 +30,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from clinic_directory.errors import ClinicDirectoryError
-from clinic_directory.fingerprint import BuildManifest, digest, software_versions
+from clinic_directory.fingerprint import BuildManifest, digest
 from clinic_directory.output import FileStamp, StagedOutput, stamp_of
 from clinic_directory.settings import OTHER_DEFAULTS
 
@@ -99,34 +99,48 @@ def shard_folder(number: int) -> str:
     return BUNDLE_FOLDER if number == 0 else f"{BUNDLE_FOLDER}/shard-{number}"
 
 
-def _index(pages: Path, bundle: Path) -> None:
-    """Index ``pages`` into ``bundle`` with Pagefind's command line.
+@dataclass(frozen=True)
+class _Pagefind:
+    """Pagefind's command line, and the version that goes into each shard's fingerprint
+    (the ``pagefind`` package does not pin the program's version to its own).
 
-    Not its service: the service answers that the files are written while its
-    writes may still be in flight, and is then stopped, which can leave a file
-    empty or cut short (Pagefind issue #1271). The command waits for its writes.
+    The command line, not Pagefind's service: the service answers that the files are
+    written while its writes may still be in flight, and is then stopped, which can
+    leave a file empty or cut short (Pagefind issue #1271). The command waits for them.
     """
-    executable = get_executable()
-    if executable is None:
-        raise SearchIndexError(
-            "the Pagefind program was not found (install the pagefind[bin] package)"
-        )
-    # Run in the page folder with no PAGEFIND_* variables, so no stray Pagefind
-    # configuration file or variable changes the index.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    command = [str(executable), "--site", ".", "--output-path", str(bundle.resolve())]
-    command += ["--force-language", LANGUAGE, "--silent"]
-    run = subprocess.run(command, cwd=pages, env=environment, capture_output=True, text=True)
-    if run.returncode:
-        said = " ".join((run.stderr or run.stdout).split())
-        raise SearchIndexError(f"Pagefind stopped with exit code {run.returncode}: {said}")
 
+    executable: str
+    version: str
 
-def _index_all(jobs: list[tuple[Path, Path]]) -> None:
-    """Index each (pages, bundle) pair, as many at once as there are processors."""
-    with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
-        for finished in [workers.submit(_index, pages, bundle) for pages, bundle in jobs]:
-            finished.result()
+    @classmethod
+    def find(cls) -> _Pagefind:
+        executable = get_executable()
+        if executable is None:
+            raise SearchIndexError(
+                "the Pagefind program was not found (install the pagefind[bin] package)"
+            )
+        return cls(str(executable), cls._run([str(executable), "--version"], Path.cwd()))
+
+    @staticmethod
+    def _run(command: list[str], folder: Path) -> str:
+        # In the page folder with no PAGEFIND_* variables, so no stray Pagefind
+        # configuration file or variable changes the index.
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        run = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True)
+        if run.returncode:
+            said = " ".join((run.stderr or run.stdout).split())
+            raise SearchIndexError(f"Pagefind stopped with exit code {run.returncode}: {said}")
+        return run.stdout.strip()
+
+    def index(self, pages: Path, bundle: Path) -> None:
+        command = [self.executable, "--site", ".", "--output-path", str(bundle.resolve())]
+        self._run([*command, "--force-language", LANGUAGE, "--silent"], pages)
+
+    def index_all(self, jobs: list[tuple[Path, Path]]) -> None:
+        """Index each (pages, bundle) pair, as many at once as there are processors."""
+        with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
+            for finished in [workers.submit(self.index, pages, bundle) for pages, bundle in jobs]:
+                finished.result()
 
 
 def _mirror(site: Path, pages: list[str], folder: Path) -> None:
@@ -188,9 +202,10 @@ def index_site(
             site,
         )
         return SearchIndex(pages=0, bundle=site / BUNDLE_FOLDER, shards=0, indexed=0)
+    pagefind = _Pagefind.find()
     shards = split_into_shards(pages, shard_pages)
     fingerprints = [
-        digest(software_versions(), LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in shard])
+        digest(pagefind.version, LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in shard])
         for shard in shards
     ]
     kept = {
@@ -205,7 +220,7 @@ def index_site(
             for number in stale:
                 _mirror(site, shards[number], Path(work, f"pages-{number}"))
                 jobs.append((Path(work, f"pages-{number}"), Path(work, f"bundle-{number}")))
-            _index_all(jobs)
+            pagefind.index_all(jobs)
             for number in stale:
                 output.adopt(
                     _shard_data(Path(work, f"bundle-{number}"), number), shard_folder(number)
