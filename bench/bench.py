@@ -1,7 +1,8 @@
 """Benchmark the full site build on N realistic generated clinics.
 
 Generates N records with ``clinic-directory generate`` in a temporary folder,
-times validation in-process, builds the whole site with ``clinic-directory
+times the ``clinic-directory validate`` command (a new process, nothing cached)
+and validation in-process, builds the whole site with ``clinic-directory
 build`` and measures its phases, peak memory and output sizes, edits one record
 and measures the rebuild into the same output, then builds a plain Pelican site
 with one Markdown page per record (the simple theme, default settings) as the
@@ -16,6 +17,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clinic_directory import vocab
+from clinic_directory import load, vocab
 from clinic_directory.model import ClinicRecord
 from clinic_directory.validate import validate_paths
 
@@ -196,6 +198,23 @@ def measure_validation(records: Path, work: Path, table: Table) -> list[ClinicRe
     return report.records
 
 
+def measure_validate_command(records: Path, work: Path, table: Table, runs: int = 3) -> None:
+    """The whole ``clinic-directory validate`` command, as a maintainer runs it before a pull
+    request: a new process each time, nothing cached. The median of a few runs, because a
+    shared machine's speed wanders."""
+    command = [sys.executable, "-m", "clinic_directory", "validate", str(records)]
+    timed = [run_step("validate command", command, work, table) for _ in range(runs)]
+    if any(run.status not in (0, 1) for run in timed):
+        return
+    seconds = sorted(run.seconds for run in timed)
+    reader = "compiled" if load._read_ordinary_record is not None else "Python (no libyaml headers)"
+    table.row(
+        "validate command (cold)",
+        f"{statistics.median(seconds):.2f} s median of {runs} "
+        f"({', '.join(f'{value:.2f}' for value in seconds)}; {reader} reader)",
+    )
+
+
 def build_arguments(records: Path, output: Path) -> list[str]:
     """``clinic-directory`` arguments that build the generated records into ``output``."""
     return ["build", "-s", "pelicanconf.py", "-o", str(output), "--records", str(records)]
@@ -310,6 +329,7 @@ def benchmark(count: int, seed: int, work: Path, table: Table) -> Result:
         return Result(count, generated.status)
     table.row("generate", generated.timing)
 
+    measure_validate_command(records, work, table)
     valid = measure_validation(records, work, table)
     build = measure_build(records, work, count, table)
     rebuild = measure_rebuild(records, work, build, table) if build.status == 0 else build

@@ -542,6 +542,44 @@ def test_checking_in_parallel_gives_the_same_report(tmp_path):
     assert [r.data for r in parallel.records] == [r.data for r in alone.records]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_report_only_run_finds_the_same_problems_across_files_and_keeps_no_records(
+    tmp_path, jobs
+):
+    write(tmp_path)
+    write(tmp_path, edited("route: at_home", "route: home"), "clinics/tx/b-clinic.yaml")
+    copy = edited('"+1 512-555-0134"', '"+1 512-555-0199"', VALID + "previous_slugs: [tx/other]\n")
+    write(tmp_path, copy, "clinics/tx/riverside-copy.yaml")
+    other = edited("Riverside Ketamine", "Other")
+    write(
+        tmp_path,
+        edited("organization: Riverside Health Partners\n", "", other),
+        "clinics/tx/other.yaml",
+    )
+
+    clean = edited("Riverside Ketamine", "Lakeside", VALID.replace("512-555-0134", "512-555-0150"))
+    write(tmp_path, clean, "clinics/tx/lakeside.yaml")
+
+    full = validate(tmp_path, jobs=jobs)
+    report_only = validate(tmp_path, jobs=jobs, keep_records=False)
+
+    assert any("same name and street" in p.message for p in full.problems)
+    assert any("phone number" in p.message for p in full.problems)
+    assert any("is the identity of" in p.message for p in full.problems)
+    assert report_only.problems == full.problems
+    assert [r.identity for r in full.records] == ["tx/lakeside"]
+    assert report_only.records == []
+
+
+def test_a_run_that_fills_the_cache_keeps_whole_records(tmp_path):
+    write(tmp_path)
+
+    report = validate(tmp_path, keep_records=False, cache_folder=tmp_path / "cache")
+
+    assert [r.data["name"] for r in report.records] == ["Riverside Ketamine Clinic"]
+    assert "services" in report.records[0].data
+
+
 def test_record_files_are_found_sorted_under_folders(tmp_path):
     for name in ("b.yaml", "a.yml", "README.md"):
         write(tmp_path, "", f"clinics/tx/{name}")

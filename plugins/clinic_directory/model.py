@@ -21,7 +21,8 @@ EXPIRED_AFTER_DAYS = 365
 
 def identity_of(path: Path) -> tuple[str, str]:
     """``(state, slug)`` of a record file: its folder and its name, the clinic's identity."""
-    return path.parent.name, path.stem
+    parts = path.parts
+    return (parts[-2] if len(parts) > 1 else ""), path.stem
 
 
 def comparable_session_price(price: dict[str, Any]) -> float | None:
