@@ -227,6 +227,25 @@ def test_rebuilding_never_writes_through_into_the_previous_output(built: TinySit
     assert "Changed open data." in built.page("data/clinics.json")
 
 
+def test_the_replaced_output_waits_beside_it_until_the_next_build_deletes_it(
+    built: TinySite,
+) -> None:
+    retired = built.output.with_name(f"{built.output.name}.previous")
+    built.add("tx/lantern-hill", record(description="First edit."))
+    built.build()
+    assert "First edit." not in (retired / PAGE.format("lantern-hill")).read_text("utf-8")
+
+    built.add("tx/lantern-hill", record(description="Second edit."))
+    built.build()
+
+    assert "First edit." in (retired / PAGE.format("lantern-hill")).read_text("utf-8")
+    assert "Second edit." in built.page(PAGE.format("lantern-hill"))
+    assert sorted(path.name for path in built.output.parent.iterdir() if "output" in path.name) == [
+        built.output.name,
+        retired.name,
+    ]
+
+
 def test_clinic_pages_may_not_read_other_records(built: TinySite) -> None:
     edit_clinic_template(built, "{% block main %}", "{% block main %}{{ listed_clinics|length }}")
     with pytest.raises((SiteWideOnlyError, BuildFailedError), match="listed_clinics"):

@@ -17,7 +17,7 @@ import pytest
 from sites import record
 
 from clinic_directory import vocab
-from clinic_directory.search import BUNDLE_FOLDER, SearchIndexError, index_site
+from clinic_directory.search import BUNDLE_FOLDER, PageMarks, SearchIndexError, index_site
 
 
 def write_page(site: Path, path: str, body: str) -> None:
@@ -45,6 +45,26 @@ def test_only_pages_marked_as_search_content_are_indexed(tmp_path):
     assert index.bundle == tmp_path / "pagefind"
     assert (index.bundle / "pagefind.js").is_file()
     assert entry(tmp_path)["languages"]["en"]["page_count"] == 2
+
+
+def test_marks_are_read_once_and_trusted_while_the_page_is_the_same_file(tmp_path):
+    marked = "<article data-pagefind-body><h1>A</h1>Ketamine.</article>"
+    write_page(tmp_path, "clinics/tx/a/index.html", marked)
+    write_page(tmp_path, "clinics/index.html", "<h1>All clinics</h1>")
+    write_page(tmp_path, ".well-known/about.html", "<p>Not a page for search.</p>")
+    first = PageMarks.of_site(tmp_path)
+    assert first.pages == ["clinics/tx/a/index.html"]
+    assert set(first.unmarked) == {"clinics/index.html", ".well-known/about.html"}
+
+    # What the last build saw is trusted for the same file, even where it is now wrong...
+    first.marked["clinics/index.html"] = first.unmarked.pop("clinics/index.html")
+    assert PageMarks.of_site(tmp_path, first).pages == [
+        "clinics/index.html",
+        "clinics/tx/a/index.html",
+    ]
+    # ...and a page written again is read again.
+    write_page(tmp_path, "clinics/index.html", "<h1>All clinics, sorted anew</h1>")
+    assert PageMarks.of_site(tmp_path, first).pages == ["clinics/tx/a/index.html"]
 
 
 def test_a_missing_site_is_an_error(tmp_path):

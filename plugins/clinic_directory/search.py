@@ -24,8 +24,9 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from pagefind.service import get_executable
 
@@ -62,17 +63,63 @@ class SearchIndex:
     indexed: int  # shards this run indexed; the others were kept as published
 
 
-def searchable_pages(site: Path) -> list[str]:
-    """Site-relative paths of the pages marked for search, in a stable order."""
-    pages = []
-    for folder, subfolders, names in os.walk(site):
-        if Path(folder) == site:
-            subfolders[:] = [name for name in subfolders if name != BUNDLE_FOLDER]
-        for name in names:
-            path = Path(folder, name)
-            if name.endswith(".html") and SEARCH_MARKER in path.read_bytes():
-                pages.append(path.relative_to(site).as_posix())
-    return sorted(pages)
+@dataclass
+class PageMarks:
+    """Which built pages carry the search marker, by file stamp: a page kept from the
+    last build is the very same file, and reading ten thousand pages again costs seconds."""
+
+    marked: dict[str, FileStamp] = field(default_factory=dict)
+    unmarked: dict[str, FileStamp] = field(default_factory=dict)
+
+    #: Fingerprint of what the marks mean: a new marker makes the old ones worthless.
+    KEY: ClassVar[str] = digest(SEARCH_MARKER.decode())
+
+    @classmethod
+    def remembered(cls, manifest: BuildManifest | None) -> PageMarks:
+        if manifest is None:
+            return cls()
+        return cls(
+            manifest.stamps("marked-pages", cls.KEY) or {},
+            manifest.stamps("unmarked-pages", cls.KEY) or {},
+        )
+
+    @classmethod
+    def of_site(cls, site: Path, remembered: PageMarks | None = None) -> PageMarks:
+        """The marks of every HTML page of ``site``; only pages ``remembered`` did not
+        see as they are now are read."""
+        known, found = remembered or cls(), cls()
+        for folder, subfolders, names in os.walk(site):
+            prefix = ""
+            if folder == os.fspath(site):
+                subfolders[:] = [name for name in subfolders if name != BUNDLE_FOLDER]
+            else:
+                prefix = os.path.relpath(folder, site).replace(os.sep, "/") + "/"
+            for name in names:
+                path = os.path.join(folder, name)
+                stamp = stamp_of(path) if name.endswith(".html") else None
+                if stamp is not None:
+                    page = prefix + name
+                    marks = found.marked if known.carries(page, stamp, path) else found.unmarked
+                    marks[page] = stamp
+        return found
+
+    @property
+    def pages(self) -> list[str]:
+        """Site-relative paths of the pages marked for search, in a stable order."""
+        return sorted(self.marked)
+
+    def carries(self, page: str, stamp: FileStamp, path: str) -> bool:
+        """Whether the page at ``path`` carries the marker, read only if not known."""
+        if self.marked.get(page) == stamp:
+            return True
+        if self.unmarked.get(page) == stamp:
+            return False
+        with open(path, "rb") as file:
+            return SEARCH_MARKER in file.read()
+
+    def remember(self, manifest: BuildManifest) -> None:
+        manifest.record("marked-pages", self.KEY, self.marked)
+        manifest.record("unmarked-pages", self.KEY, self.unmarked)
 
 
 def shard_of(page: str, count: int) -> int:
@@ -194,7 +241,8 @@ def index_site(
         if cache_folder and not output.in_place
         else None
     )
-    pages = searchable_pages(site)
+    marks = PageMarks.of_site(site, PageMarks.remembered(manifest))
+    pages = marks.pages
     if not pages:  # a site built without the directory's theme: nothing to search
         logger.warning(
             "%s: no page is marked data-pagefind-body, so no search index was written "
@@ -234,6 +282,7 @@ def index_site(
         for number, fingerprint in enumerate(fingerprints):
             stamps = kept.get(number) or {f: output.stamp(f) for f in _shard_files(site, number)}
             manifest.record(f"shard-{number}", fingerprint, stamps)
+        marks.remember(manifest)
         manifest.save()
     return SearchIndex(
         pages=indexed, bundle=site / BUNDLE_FOLDER, shards=len(shards), indexed=len(stale)
