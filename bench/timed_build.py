@@ -7,7 +7,8 @@ wrappers mark the phases, written to PHASES.json when the process ends:
 - ``startup``: imports, settings and plugin set-up, up to Pelican's ``initialized``;
 - ``validate``: the records' validation inside the build;
 - ``read``: the rest of building every generator's context;
-- ``render``: template rendering while the output is written;
+- ``render``: template rendering in this process while the output is written
+  (clinic pages rendered by a forked share count under ``write``, which waits for them);
 - ``write``: the rest of the output phase (files, data, assets);
 - ``finish``: after Pelican, until the command returns (site search index,
   publishing the output folder).

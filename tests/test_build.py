@@ -13,6 +13,7 @@ from sites import TinySite, record
 from clinic_directory import opendata
 from clinic_directory.build import BuildFailedError
 from clinic_directory.errors import InvalidRecordsError
+from clinic_directory.fingerprint import BuildManifest
 from clinic_directory.generate import ClinicGenerator, SiteWideOnlyError
 from clinic_directory.search import BUNDLE_FOLDER
 
@@ -244,6 +245,51 @@ def test_the_replaced_output_waits_beside_it_until_the_next_build_deletes_it(
         built.output.name,
         retired.name,
     ]
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file but the search bundle (Pagefind's own output varies between runs)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and BUNDLE_FOLDER not in path.relative_to(folder).parts
+    }
+
+
+def test_rendering_in_two_processes_writes_the_same_site(built: TinySite) -> None:
+    built.add(
+        "tx/harbor-light",
+        cedar_row(
+            name="Harbor Light Ketamine",
+            phone="+1 512-555-0177",
+            address={**record()["address"], "street": "4 Harbor Light"},
+        ),
+    )
+    built.build(CLINIC_RENDER_PROCESSES=1)
+    alone = site_files(built.output)
+
+    shared = built.build(CLINIC_RENDER_PROCESSES=2)  # a settings change: every page again
+
+    assert shared.changed == 0
+    assert site_files(built.output) == alone
+    # What the forked share rendered is remembered, so the next build keeps it.
+    remembered = BuildManifest.load(built.root / "cache", built.output.resolve(), "pages")
+    units = {"clinic:tx/lantern-hill", "clinic:tx/cedar-row", "clinic:tx/harbor-light"}
+    assert units <= remembered.previous.keys()
+
+
+def test_a_failure_in_either_process_fails_the_build_and_keeps_the_output(
+    built: TinySite,
+) -> None:
+    before = stamps(built.output)
+    edit_clinic_template(
+        built,
+        "{% block main %}",
+        "{% block main %}{% if clinic.record.slug == 'cedar-row' %}{{ clinics|length }}{% endif %}",
+    )
+    with pytest.raises((SiteWideOnlyError, BuildFailedError), match="clinics"):
+        built.build(CLINIC_RENDER_PROCESSES=2)
+    assert stamps(built.output) == before
 
 
 def test_clinic_pages_may_not_read_other_records(built: TinySite) -> None:

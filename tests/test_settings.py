@@ -39,6 +39,8 @@ def test_explicit_settings_are_not_overwritten_by_defaults() -> None:
         ("CLINIC_PER_PAGE", 0, "CLINIC_PER_PAGE must be a positive whole number"),
         ("CLINIC_TILE_URL", "https://tiles.example/map.png", "CLINIC_TILE_URL must be"),
         ("CLINIC_REPO_URL", "http://github.com/x/y", "CLINIC_REPO_URL must be an https:// URL"),
+        ("CLINIC_RENDER_PROCESSES", 0, "CLINIC_RENDER_PROCESSES must be a positive whole number"),
+        ("CLINIC_RENDER_PROCESSES", "2", "CLINIC_RENDER_PROCESSES must be a positive whole number"),
     ],
 )
 def test_wrong_settings_fail_at_start_up_naming_the_setting(name, value, message) -> None:

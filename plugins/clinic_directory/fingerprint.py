@@ -140,6 +140,13 @@ class BuildManifest:
         if all(stamp is not None for stamp in stamps.values()):
             self.current[unit] = {"fingerprint": fingerprint, "files": dict(stamps)}
 
+    def recorded(self, units: list[str]) -> dict[str, Any]:
+        """What this build recorded for ``units``: to hand from a forked share to the parent."""
+        return {unit: self.current[unit] for unit in units if unit in self.current}
+
+    def merge(self, recorded: Mapping[str, Any]) -> None:
+        self.current.update(recorded)
+
     def save(self) -> None:
         """Write the manifest for the next build; failing to is only a lost speed-up."""
         document = {"version": MANIFEST_VERSION, "output": self.output, "units": self.current}

@@ -7,7 +7,8 @@ each page of a listing and the open data are rendered only when their
 fingerprint changed since the last build of the same output folder (see
 ``fingerprint``); the few pages built from every record are always rendered.
 Every file goes through ``StagedOutput``, which leaves files whose bytes did
-not change untouched. All per-build state lives on the generator instance,
+not change untouched. On a large site the clinic pages are shared out to
+forked copies of the build (``forked``), one per processor. All per-build state lives on the generator instance,
 because Pelican reuses the process between rebuilds.
 """
 
@@ -17,7 +18,8 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, partial
 from importlib.metadata import version
 from pathlib import Path
@@ -40,6 +42,7 @@ from clinic_directory.fingerprint import (
     folders_digest,
     software_versions,
 )
+from clinic_directory.forked import run_in_shares
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.map import map_setup_script
 from clinic_directory.model import ClinicRecord
@@ -51,6 +54,9 @@ from clinic_directory.structured_data import clinic_jsonld
 from clinic_directory.validate import validate_paths
 
 logger = logging.getLogger(__name__)
+
+#: Below this many clinics, forking to render in parallel costs more than it saves.
+PARALLEL_MIN_CLINICS = 500
 
 
 class Clinic(Content):
@@ -251,14 +257,9 @@ class ClinicGenerator(Generator):
         site = self.site_fingerprint()
         fingerprints = {c.record.identity: self.clinic_fingerprint(c, site) for c in self.clinics}
         self.assets.write(self.output)
-        for clinic in self.clinics:
-            self.write_unit(
-                manifest,
-                f"clinic:{clinic.record.identity}",
-                fingerprints[clinic.record.identity],
-                self.clinic_files(clinic),
-                lambda clinic=clinic: self.write_clinic(writer, clinic),
-            )
+        write_share = partial(self.write_clinic_units, writer, manifest, fingerprints)
+        for recorded in run_in_shares(self.clinics, write_share, self.render_processes()):
+            manifest.merge(recorded)
         self.write_listings(writer, manifest, site, fingerprints)
         self.write_unit(
             manifest,
@@ -285,6 +286,34 @@ class ClinicGenerator(Generator):
             self.write(writer, name, template, page_name=template)
         self.write_data_page(writer)
         manifest.save()
+
+    def render_processes(self) -> int:
+        """One process per processor once there are enough clinics to repay a fork."""
+        if self.options.render_processes is not None:
+            return self.options.render_processes
+        return (os.cpu_count() or 1) if len(self.clinics) >= PARALLEL_MIN_CLINICS else 1
+
+    def write_clinic_units(
+        self,
+        writer: Any,
+        manifest: BuildManifest,
+        fingerprints: Mapping[str, str],
+        clinics: Sequence[Clinic],
+    ) -> dict[str, Any]:
+        """Write (or keep) the files of ``clinics``; return what the manifest recorded
+        for them, which a forked share sends back to the parent."""
+        units = []
+        for clinic in clinics:
+            identity = clinic.record.identity
+            units.append(f"clinic:{identity}")
+            self.write_unit(
+                manifest,
+                units[-1],
+                fingerprints[identity],
+                self.clinic_files(clinic),
+                lambda clinic=clinic: self.write_clinic(writer, clinic),
+            )
+        return manifest.recorded(units)
 
     def site_fingerprint(self) -> str:
         """Everything site-wide that can reach a clinic's files; when unsure, it is in."""

@@ -48,6 +48,7 @@ OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "CLINIC_TODAY": None,
         "CLINIC_SEARCH_INDEX": True,
         "CLINIC_SEARCH_SHARD_PAGES": 1000,
+        "CLINIC_RENDER_PROCESSES": None,
     }
 )
 
@@ -74,6 +75,8 @@ class DirectorySettings:
     today: date
     #: Where work done per record is remembered between builds; never when publishing.
     record_cache: Path | None = None
+    #: Processes that render clinic pages; None: one per processor on a large site.
+    render_processes: int | None = None
 
     def edit_url(self, source: str) -> str:
         """Where "Suggest an edit" sends a reader: the record's file in the repository."""
@@ -151,6 +154,11 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
     vendor = settings["CLINIC_VENDOR_ASSETS"]
     if not isinstance(vendor, Mapping):
         raise ConfigurationError("CLINIC_VENDOR_ASSETS must map logical names to files")
+    processes = settings["CLINIC_RENDER_PROCESSES"]
+    if processes is not None and (type(processes) is not int or processes < 1):
+        raise ConfigurationError(
+            f"CLINIC_RENDER_PROCESSES must be a positive whole number or None, got {processes!r}"
+        )
     today = settings["CLINIC_TODAY"] or date.today()
     if isinstance(today, str):
         today = date.fromisoformat(today)
@@ -172,4 +180,5 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
         vendor_assets=MappingProxyType({k: root / v for k, v in vendor.items()}),
         today=today,
         record_cache=None if settings["CLINIC_PUBLISH"] else cache_folder(settings),
+        render_processes=processes,
     )
