@@ -8,8 +8,9 @@ fingerprint changed since the last build of the same output folder (see
 ``fingerprint``); the few pages built from every record are always rendered.
 Every file goes through ``StagedOutput``, which leaves files whose bytes did
 not change untouched. On a large site the clinic pages are shared out to
-forked copies of the build (``forked``), one per processor. All per-build state lives on the generator instance,
-because Pelican reuses the process between rebuilds.
+forked copies of the build (``forked``), one per processor. All per-build
+state lives on the generator instance, because Pelican reuses the process
+between rebuilds.
 """
 
 from __future__ import annotations
