@@ -4,47 +4,87 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from clinic_directory.errors import ClinicDirectoryError
-from clinic_directory.forked import ForkedWorkError, run_in_shares
+from clinic_directory.forked import ForkedWorkError, share_out
 
 logger = logging.getLogger("clinic_directory.test_forked")
+PARENT = os.getpid()
 
 
-def squares_and_process(share):
-    return [(item * item, os.getpid()) for item in share]
+def squares_and_process(batch):
+    return [(item * item, os.getpid()) for item in batch]
 
 
-def test_every_item_is_done_once_by_one_of_the_processes():
-    results = run_in_shares(list(range(10)), squares_and_process, jobs=3)
+def done(results):
+    return sorted(square for result in results for square, _ in result)
 
-    assert len(results) == 3
-    done = sorted(square for result in results for square, _ in result)
-    assert done == [item * item for item in range(10)]
-    processes = {pid for result in results for _, pid in result}
-    assert os.getpid() in processes and len(processes) == 3
+
+def copies_have_started(marker: Path) -> Callable[[], None]:
+    """This process's other work: waiting until a copy has taken a batch."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    return wait
+
+
+def announced(marker: Path, work: Callable) -> Callable:
+    def work_in_copy(batch):
+        if os.getpid() != PARENT:
+            marker.touch()
+        return work(batch)
+
+    return work_in_copy
+
+
+def test_every_item_is_done_once_by_one_of_the_processes(tmp_path):
+    marker = tmp_path / "started"
+    work = announced(marker, squares_and_process)
+
+    results = share_out(list(range(100)), work, jobs=3, first=copies_have_started(marker))
+
+    assert done(results) == [item * item for item in range(100)]
+    assert any(pid != PARENT for result in results for _, pid in result)
 
 
 def test_a_single_job_runs_here_without_forking():
-    [result] = run_in_shares([1, 2], squares_and_process, jobs=1)
+    [result] = share_out([1, 2], squares_and_process, jobs=1)
 
-    assert result == [(1, os.getpid()), (4, os.getpid())]
+    assert result == [(1, PARENT), (4, PARENT)]
 
 
-def log_each(share):
-    for item in share:
+def test_this_process_does_its_other_work_first_while_the_copies_start(tmp_path):
+    marker = tmp_path / "first-done"
+
+    results = share_out(list(range(40)), squares_and_process, jobs=2, first=marker.touch)
+
+    assert marker.exists()
+    assert done(results) == [item * item for item in range(40)]
+
+
+def log_each(batch):
+    for item in batch:
         logger.error("clinic %s failed to render", item)
-    return len(share)
+    return len(batch)
 
 
-def test_log_records_of_forked_shares_are_logged_again_here(caplog):
+def test_log_records_of_forked_copies_are_logged_again_here(caplog, tmp_path):
+    marker = tmp_path / "started"
+    work = announced(marker, log_each)
+
     with caplog.at_level(logging.WARNING):
-        run_in_shares(["a", "b", "c", "d"], log_each, jobs=2)
+        share_out(list("abcdefgh"), work, jobs=2, first=copies_have_started(marker))
 
     messages = sorted(record.getMessage() for record in caplog.records)
-    assert messages == [f"clinic {item} failed to render" for item in "abcd"]
+    assert messages == [f"clinic {item} failed to render" for item in "abcdefgh"]
     assert {record.levelno for record in caplog.records} == {logging.ERROR}
 
 
@@ -52,18 +92,18 @@ class TemplateBroke(ClinicDirectoryError):
     pass
 
 
-def fail_in_child(share):
+def fail_in_copies(batch):
     if os.getpid() != PARENT:
-        raise TemplateBroke(f"cannot render {share[0]}")
-    return share
+        raise TemplateBroke(f"cannot render {batch[0]}")
+    return batch
 
 
-PARENT = os.getpid()
+def test_an_exception_in_a_forked_copy_is_raised_here_as_itself(tmp_path):
+    marker = tmp_path / "started"
+    work = announced(marker, fail_in_copies)
 
-
-def test_an_exception_in_a_forked_share_is_raised_here_as_itself():
-    with pytest.raises(TemplateBroke, match="cannot render 2"):
-        run_in_shares([1, 2], fail_in_child, jobs=2)
+    with pytest.raises(TemplateBroke, match="cannot render"):
+        share_out(list(range(8)), work, jobs=2, first=copies_have_started(marker))
 
 
 class Unsendable(Exception):
@@ -72,12 +112,26 @@ class Unsendable(Exception):
         self.handle = handle
 
 
-def fail_unsendably(share):
+def fail_unsendably(batch):
     if os.getpid() != PARENT:
         raise Unsendable(lambda: None)
-    return share
+    return batch
 
 
-def test_an_exception_that_cannot_travel_arrives_as_its_text_and_traceback():
+def test_an_exception_that_cannot_travel_arrives_as_its_text_and_traceback(tmp_path):
+    marker = tmp_path / "started"
+    work = announced(marker, fail_unsendably)
+
     with pytest.raises(ForkedWorkError, match=r"(?s)in fail_unsendably.*Unsendable: lost"):
-        run_in_shares([1, 2], fail_unsendably, jobs=2)
+        share_out(list(range(8)), work, jobs=2, first=copies_have_started(marker))
+
+
+def fail_here(batch):
+    if os.getpid() == PARENT:
+        raise TemplateBroke("broken in this process")
+    return batch
+
+
+def test_an_exception_here_is_raised_after_the_copies_have_ended():
+    with pytest.raises(TemplateBroke, match="broken in this process"):
+        share_out(list(range(8)), fail_here, jobs=2)

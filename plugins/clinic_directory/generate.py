@@ -43,7 +43,7 @@ from clinic_directory.fingerprint import (
     folders_digest,
     software_versions,
 )
-from clinic_directory.forked import run_in_shares
+from clinic_directory.forked import share_out
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.map import map_setup_script
 from clinic_directory.model import ClinicRecord
@@ -259,8 +259,22 @@ class ClinicGenerator(Generator):
         fingerprints = {c.record.identity: self.clinic_fingerprint(c, site) for c in self.clinics}
         self.assets.write(self.output)
         write_share = partial(self.write_clinic_units, writer, manifest, fingerprints)
-        for recorded in run_in_shares(self.clinics, write_share, self.render_processes()):
+        site_files = partial(self.write_site_files, writer, manifest, site, fingerprints)
+        jobs = self.render_processes()
+        for recorded in share_out(self.clinics, write_share, jobs, first=site_files):
             manifest.merge(recorded)
+        manifest.save()
+
+    def write_site_files(
+        self,
+        writer: Any,
+        manifest: BuildManifest,
+        site: str,
+        fingerprints: Mapping[str, str],
+    ) -> None:
+        """Everything but the clinics' own files: lists, open data, site-wide pages.
+        None of it reads a clinic's page, so it is written while forked copies
+        render those."""
         self.write_listings(writer, manifest, site, fingerprints)
         self.write_unit(
             manifest,
@@ -286,7 +300,6 @@ class ClinicGenerator(Generator):
         ):
             self.write(writer, name, template, page_name=template)
         self.write_data_page(writer)
-        manifest.save()
 
     def render_processes(self) -> int:
         """One process per processor once there are enough clinics to repay a fork."""
