@@ -300,15 +300,17 @@ def _check_uncached(
         jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_MIN_FILES else 1
     if jobs <= 1:
         return _check_chunk(files, root, options)
-    size = max(1, -(-len(files) // (jobs * 4)))
+    # Small chunks, so the workers finish together; each is unpacked here while
+    # the workers check the next ones.
+    size = max(1, -(-len(files) // (jobs * 16)))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
     with ProcessPoolExecutor(jobs) as pool:
         results = pool.map(_check_chunk_in_worker, chunks, repeat(root), repeat(options))
-        packed = [outcome for chunk in results for outcome in chunk]
-    return [
-        _FileOutcome.from_plain(marshal.loads(outcome), path)
-        for path, outcome in zip(files, packed, strict=True)
-    ]
+        packed = (outcome for chunk in results for outcome in chunk)
+        return [
+            _FileOutcome.from_plain(marshal.loads(outcome), path)
+            for path, outcome in zip(files, packed, strict=True)
+        ]
 
 
 def _check_chunk(files: list[Path], root: Path, options: _Options) -> list[_FileOutcome]:
