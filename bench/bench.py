@@ -207,7 +207,7 @@ def measure_validate_command(records: Path, work: Path, table: Table, runs: int 
     if any(run.status not in (0, 1) for run in timed):
         return
     seconds = sorted(run.seconds for run in timed)
-    reader = "compiled" if load._read_ordinary_record is not None else "Python (no libyaml headers)"
+    reader = "compiled" if load.HAS_COMPILED_READER else "Python (no libyaml headers)"
     table.row(
         "validate command (cold)",
         f"{statistics.median(seconds):.2f} s median of {runs} "

@@ -73,6 +73,10 @@ static PyObject *child_path(PyObject *path, PyObject *step) {
     return child;
 }
 
+static PyObject *as_text(const char *text, size_t length) {
+    return PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+}
+
 static int is_one_of(const char *text, const char *const *words) {
     for (; *words != NULL; words++)
         if (strcmp(text, *words) == 0) return 1;
@@ -138,7 +142,7 @@ static PyObject *plain_scalar(Reader *reader, const char *text, size_t length, P
         value = Py_NewRef(Py_False);
     } else if (strchr("yYnNtTfFoO", text[0]) != NULL || (text[0] == '~' && length > 1)) {
         /* Words that begin like true, no or null but are none of them are text. */
-        return PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+        return as_text(text, length);
     } else if (whole == digit_count && digit_count > 0 && digit_count <= 18 &&
                (digits[0] != '0' || digit_count == 1)) {
         value = PyLong_FromString(text, NULL, 10);
@@ -148,12 +152,12 @@ static PyObject *plain_scalar(Reader *reader, const char *text, size_t length, P
         if (number == -1.0 && PyErr_Occurred()) return NULL;
         value = PyFloat_FromDouble(number);
     } else if (is_calendar_date(text, length)) {
-        value = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+        value = as_text(text, length);
     } else if (cannot_be_a_number(text, length)) {
-        return PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+        return as_text(text, length);
     } else {
         /* A doubtful case, such as 9:30, 0x1F or 2026-1-5: let Python's resolver decide. */
-        PyObject *written = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+        PyObject *written = as_text(text, length);
         if (written == NULL) return NULL;
         PyObject *answer = PyObject_CallOneArg(reader->is_text, written);
         int text_only = answer == NULL ? -1 : PyObject_IsTrue(answer);
@@ -163,7 +167,7 @@ static PyObject *plain_scalar(Reader *reader, const char *text, size_t length, P
         return text_only < 0 ? NULL : give_up(reader);
     }
     if (value == NULL) return NULL;
-    PyObject *written = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+    PyObject *written = as_text(text, length);
     if (written == NULL || PyDict_SetItem(reader->raw_scalars, path, written) < 0) {
         Py_XDECREF(written);
         Py_DECREF(value);
@@ -180,13 +184,13 @@ static PyObject *read_scalar(Reader *reader, yaml_event_t *event, PyObject *path
     const char *text = (const char *)event->data.scalar.value;
     size_t length = event->data.scalar.length;
     if (event->data.scalar.tag != NULL) return give_up(reader);
-    if (!event->data.scalar.plain_implicit) return PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+    if (!event->data.scalar.plain_implicit) return as_text(text, length);
     if (length > 0 && strchr(RESOLVED_STARTS, text[0]) == NULL)
-        return PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+        return as_text(text, length);
     if (text[0] == '<' || text[0] == '=' || text[0] == '!' || text[0] == '&' || text[0] == '*') {
         /* Only `<<`, `=` and the lone indicators mean something to PyYAML's resolver. */
         if (length <= 2) return give_up(reader);
-        return PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+        return as_text(text, length);
     }
     return plain_scalar(reader, text, length, path);
 }
@@ -204,8 +208,7 @@ static PyObject *read_mapping(Reader *reader, PyObject *path, int depth) {
         if (key.type != YAML_SCALAR_EVENT || key.data.scalar.tag != NULL ||
             key.data.scalar.anchor != NULL) {
             give_up(reader);
-        } else if ((name = PyUnicode_DecodeUTF8((const char *)key.data.scalar.value,
-                                                (Py_ssize_t)key.data.scalar.length, "strict")) &&
+        } else if ((name = as_text((const char *)key.data.scalar.value, key.data.scalar.length)) &&
                    PyDict_Contains(mapping, name) == 0 && (key_path = child_path(path, name)) &&
                    remember(reader->key_positions, key_path, key.start_mark) == 0 &&
                    next_event(reader, &value)) {

@@ -30,6 +30,12 @@ Result = TypeVar("Result")
 BATCH_SIZE = 16
 
 
+def processes_for(items: int, minimum: int) -> int:
+    """One process per processor once there are ``minimum`` items, else just this one:
+    below that, starting processes costs more than it saves."""
+    return (os.cpu_count() or 1) if items >= minimum else 1
+
+
 class ForkedWorkError(ClinicDirectoryError):
     """A forked share failed with an exception that could not be sent back as it was."""
 

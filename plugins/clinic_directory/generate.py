@@ -19,7 +19,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, partial
 from importlib.metadata import version
@@ -43,7 +42,7 @@ from clinic_directory.fingerprint import (
     folders_digest,
     software_versions,
 )
-from clinic_directory.forked import share_out
+from clinic_directory.forked import processes_for, share_out
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.map import map_setup_script
 from clinic_directory.model import ClinicRecord
@@ -305,7 +304,7 @@ class ClinicGenerator(Generator):
         """One process per processor once there are enough clinics to repay a fork."""
         if self.options.render_processes is not None:
             return self.options.render_processes
-        return (os.cpu_count() or 1) if len(self.clinics) >= PARALLEL_MIN_CLINICS else 1
+        return processes_for(len(self.clinics), PARALLEL_MIN_CLINICS)
 
     def write_clinic_units(
         self,

@@ -31,6 +31,8 @@ try:  # the compiled reader is optional: built where libyaml's headers were foun
     from clinic_directory._fastyaml import read_record as _read_ordinary_record
 except ImportError:
     _read_ordinary_record = None
+#: Whether ordinary files are read by the compiled reader (reported by the benchmark).
+HAS_COMPILED_READER = _read_ordinary_record is not None
 
 #: Largest record file accepted; a real record is a few kilobytes.
 MAX_FILE_BYTES = 64 * 1024

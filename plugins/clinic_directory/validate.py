@@ -33,6 +33,7 @@ import jsonschema_rs
 
 from clinic_directory import vocab
 from clinic_directory.errors import Problem
+from clinic_directory.forked import processes_for
 from clinic_directory.geocode import GeocodeCache
 from clinic_directory.load import LoadedFile, load_file, relative_path
 from clinic_directory.model import STALE_AFTER_DAYS, ClinicRecord, identity_of
@@ -297,7 +298,7 @@ def _check_uncached(
 ) -> list[_FileOutcome]:
     """Spread the files over worker processes when there are enough to be worth it."""
     if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_MIN_FILES else 1
+        jobs = processes_for(len(files), PARALLEL_MIN_FILES)
     if jobs <= 1:
         return _check_chunk(files, root, options)
     # Small chunks, so the workers finish together; each is unpacked here while
@@ -339,9 +340,7 @@ def _check_file(path: Path, root: Path, options: _Options, schema: _SchemaCheck)
 
 def _compared_across_files(data: dict[str, Any]) -> dict[str, Any]:
     """The part of a record the checks across files read; all a report-only run keeps."""
-    kept = {
-        key: data[key] for key in ("name", "phone", "organization", "previous_slugs") if key in data
-    }
+    kept = {key: data[key] for key in CROSS_FILE_FIELDS if key in data}
     kept["address"] = {"street": data["address"]["street"]}
     return kept
 
@@ -832,6 +831,10 @@ RECORD_RULES: tuple[Callable[[LoadedFile, _Options], Iterable[Problem]], ...] = 
 
 
 # -- rules across records ----------------------------------------------------------
+
+#: Top-level fields the rules below read (and ``address.street``); a report-only run
+#: keeps only these, so a rule that reads another field must add it here.
+CROSS_FILE_FIELDS = ("name", "phone", "organization", "previous_slugs")
 
 
 def _normalised(text: str) -> str:
