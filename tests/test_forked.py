@@ -25,8 +25,8 @@ def done(results):
     return sorted(square for result in results for square, _ in result)
 
 
-def copies_have_started(marker: Path) -> Callable[[], None]:
-    """This process's other work: waiting until a copy has taken a batch."""
+def waiting_for(marker: Path) -> Callable[[], None]:
+    """Waiting (30 s at most) until another process has made the marker file."""
 
     def wait() -> None:
         deadline = time.monotonic() + 30
@@ -49,7 +49,7 @@ def test_every_item_is_done_once_by_one_of_the_processes(tmp_path):
     marker = tmp_path / "started"
     work = announced(marker, squares_and_process)
 
-    results = share_out(list(range(100)), work, jobs=3, first=copies_have_started(marker))
+    results = share_out(list(range(100)), work, jobs=3, first=waiting_for(marker))
 
     assert done(results) == [item * item for item in range(100)]
     assert any(pid != PARENT for result in results for _, pid in result)
@@ -81,7 +81,7 @@ def test_log_records_of_forked_copies_are_logged_again_here(caplog, tmp_path):
     work = announced(marker, log_each)
 
     with caplog.at_level(logging.WARNING):
-        share_out(list("abcdefgh"), work, jobs=2, first=copies_have_started(marker))
+        share_out(list("abcdefgh"), work, jobs=2, first=waiting_for(marker))
 
     messages = sorted(record.getMessage() for record in caplog.records)
     assert messages == [f"clinic {item} failed to render" for item in "abcdefgh"]
@@ -103,7 +103,7 @@ def test_an_exception_in_a_forked_copy_is_raised_here_as_itself(tmp_path):
     work = announced(marker, fail_in_copies)
 
     with pytest.raises(TemplateBroke, match="cannot render"):
-        share_out(list(range(8)), work, jobs=2, first=copies_have_started(marker))
+        share_out(list(range(8)), work, jobs=2, first=waiting_for(marker))
 
 
 class Unsendable(Exception):
@@ -123,15 +123,23 @@ def test_an_exception_that_cannot_travel_arrives_as_its_text_and_traceback(tmp_p
     work = announced(marker, fail_unsendably)
 
     with pytest.raises(ForkedWorkError, match=r"(?s)in fail_unsendably.*Unsendable: lost"):
-        share_out(list(range(8)), work, jobs=2, first=copies_have_started(marker))
+        share_out(list(range(8)), work, jobs=2, first=waiting_for(marker))
 
 
-def fail_here(batch):
-    if os.getpid() == PARENT:
-        raise TemplateBroke("broken in this process")
-    return batch
+def failing_here(marker: Path) -> Callable:
+    """Fails in this process; a copy holds its first batch until then, so this
+    process surely gets a batch of its own however fast the copy starts."""
+
+    def work(batch):
+        if os.getpid() == PARENT:
+            marker.touch()
+            raise TemplateBroke("broken in this process")
+        waiting_for(marker)()
+        return batch
+
+    return work
 
 
-def test_an_exception_here_is_raised_after_the_copies_have_ended():
+def test_an_exception_here_is_raised_after_the_copies_have_ended(tmp_path):
     with pytest.raises(TemplateBroke, match="broken in this process"):
-        share_out(list(range(8)), fail_here, jobs=2)
+        share_out(list(range(8)), failing_here(tmp_path / "failed"), jobs=2)
