@@ -47,3 +47,21 @@ def test_in_place_leaves_unchanged_files_alone(staged: StagedOutput) -> None:
     assert stamp_of(staged.previous / "a/other.html") == before
     assert in_place.write_text("a/page.html", "new") is True
     assert (staged.previous / "a/page.html").read_text(encoding="utf-8") == "new"
+
+
+def test_an_adopted_folder_keeps_published_files_whose_bytes_did_not_change(
+    staged: StagedOutput, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle"
+    (bundle / "deeper").mkdir(parents=True)
+    (bundle / "other.html").write_text("same", encoding="utf-8")
+    (bundle / "page.html").write_text("ol!", encoding="utf-8")  # same size, other bytes
+    (bundle / "deeper/new.html").write_text("new", encoding="utf-8")
+
+    names = staged.adopt(bundle, "a")
+
+    assert sorted(names) == ["a/deeper/new.html", "a/other.html", "a/page.html"]
+    assert stamp_of(staged.folder / "a/other.html") == stamp_of(staged.previous / "a/other.html")
+    assert (staged.folder / "a/page.html").read_text(encoding="utf-8") == "ol!"
+    assert (staged.previous / "a/page.html").read_text(encoding="utf-8") == "old"
+    assert (staged.folder / "a/deeper/new.html").read_text(encoding="utf-8") == "new"

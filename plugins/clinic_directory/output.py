@@ -141,12 +141,41 @@ class StagedOutput:
         """The stamp of a file this build wrote or kept, as it will be published."""
         return stamp_of(os.path.join(self.folder, relative))
 
-    def adopt(self, source: Path, relative: str) -> None:
-        """Move a finished folder written elsewhere (a search bundle) to ``relative``,
-        file by file, keeping the published version of every file that did not change."""
-        for path in sorted(source.rglob("*")):
-            if path.is_file():
-                self.write(f"{relative}/{path.relative_to(source).as_posix()}", path.read_bytes())
+    def adopt(self, source: Path, relative: str) -> list[str]:
+        """Move a finished folder written elsewhere on this file system (a search
+        bundle) to ``relative``, keeping the published version of every file that
+        did not change; return the names of the files it holds.
+
+        Files are linked, not read and written again: a bundle has a file per page.
+        """
+        names = []
+        for folder, _, files in os.walk(source):
+            inside = os.path.relpath(folder, source).replace(os.sep, "/")
+            prefix = relative if inside == "." else f"{relative}/{inside}"
+            for file in files:
+                names.append(f"{prefix}/{file}")
+                self._place(names[-1], os.path.join(folder, file))
+        return names
+
+    def _place(self, relative: str, source: str) -> None:
+        """``write`` for a file already on disk, read only when the published file
+        has the same size and so may have the same bytes."""
+        published = os.path.join(self.previous, relative)
+        unchanged = _same_bytes(source, published)
+        if not unchanged:
+            _create(self._target(relative), _link_or_copy(source))
+        elif not self.in_place:
+            _create(self._target(relative), _link_or_copy(published))
+
+
+def _same_bytes(path: str, other: str) -> bool:
+    try:
+        if os.stat(path).st_size != os.stat(other).st_size:
+            return False
+        with open(path, "rb") as one, open(other, "rb") as two:
+            return one.read() == two.read()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
 
 
 class _PendingText(io.StringIO):

@@ -16,6 +16,7 @@ changed and keeps the others as published.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import logging
@@ -23,7 +24,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -44,8 +47,9 @@ SHARDS_FILE = "shards.json"
 SHARD_PAGES = OTHER_DEFAULTS["CLINIC_SEARCH_SHARD_PAGES"]
 #: What marks a page for search (see the module docstring).
 SEARCH_MARKER = b"data-pagefind-body"
-#: What a merged shard needs; scripts, styles and WebAssembly come from the primary.
-SHARD_DATA = ("pagefind-entry.json", "*.pf_meta", "fragment/*", "index/*", "filter/*")
+#: What a merged shard needs (names in its bundle); scripts, styles and WebAssembly
+#: come from the primary.
+SHARD_DATA = ("pagefind-entry.json", "*.pf_meta", "fragment", "index", "filter")
 LANGUAGE = "en"
 
 logger = logging.getLogger(__name__)
@@ -183,14 +187,25 @@ class _Pagefind:
         command = [self.executable, "--site", ".", "--output-path", str(bundle.resolve())]
         self._run([*command, "--force-language", LANGUAGE, "--silent"], pages)
 
-    def index_all(self, jobs: list[tuple[Path, Path]]) -> None:
-        """Index each (pages, bundle) pair, as many at once as there are processors."""
+    def index_all(self, jobs: Iterable[tuple[Path, Path]]) -> None:
+        """Index each (pages, bundle) pair, as many at once as there are processors;
+        the next pair is made ready while the first ones are indexed."""
         with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
             for finished in [workers.submit(self.index, pages, bundle) for pages, bundle in jobs]:
                 finished.result()
 
 
-def _mirror(site: Path, pages: list[str], folder: Path) -> None:
+@contextmanager
+def _work_folder(site: Path, given: Path | None) -> Iterator[Path]:
+    if given is not None:
+        given.mkdir(parents=True)
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix=f".{site.name}.search-", dir=site.parent) as folder:
+        yield Path(folder)
+
+
+def _mirror(site: Path, pages: list[str], folder: Path) -> Path:
     """``folder`` holding just ``pages``, at their paths in the site (hard links)."""
     folder.mkdir(parents=True, exist_ok=True)
     for page in pages:
@@ -200,15 +215,18 @@ def _mirror(site: Path, pages: list[str], folder: Path) -> None:
             os.link(site / page, target)
         except OSError:
             shutil.copyfile(site / page, target)
+    return folder
 
 
 def _shard_data(bundle: Path, number: int) -> Path:
     """Drop what a merged shard does not need (it is the primary's)."""
     if number:
-        keep = {path for pattern in SHARD_DATA for path in bundle.glob(pattern)}
-        for path in sorted(bundle.rglob("*"), reverse=True):
-            if path.is_file() and path not in keep:
-                path.unlink()
+        for entry in os.scandir(bundle):
+            if not any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in SHARD_DATA):
+                if entry.is_dir():
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
     return bundle
 
 
@@ -224,12 +242,17 @@ def index_site(
     previous: Path | None = None,
     cache_folder: Path | None = None,
     shard_pages: int = SHARD_PAGES,
+    work: Path | None = None,
 ) -> SearchIndex:
     """Index the pages of a built site and write Pagefind's bundle into ``site/pagefind/``.
 
     With ``previous`` (the published site that ``site`` will replace) and
     ``cache_folder``, shards whose pages did not change are kept from ``previous``;
     without, every shard is indexed and any earlier bundle in ``site`` replaced.
+
+    Pagefind's page copies and bundles go into ``work`` (made here, left for the
+    caller to delete: a large site's are seconds of deleting); without, into a
+    temporary folder deleted before this returns.
     """
     if not site.is_dir():
         raise SearchIndexError(f"{site}: no built site to index (build the site first)")
@@ -263,16 +286,20 @@ def index_site(
     }
     stale = [number for number in range(len(shards)) if number not in kept]
     try:
-        with tempfile.TemporaryDirectory(prefix=f".{site.name}.search-", dir=site.parent) as work:
-            jobs = []
-            for number in stale:
-                _mirror(site, shards[number], Path(work, f"pages-{number}"))
-                jobs.append((Path(work, f"pages-{number}"), Path(work, f"bundle-{number}")))
-            pagefind.index_all(jobs)
-            for number in stale:
-                output.adopt(
+        with _work_folder(site, work) as work:
+            pagefind.index_all(
+                (
+                    _mirror(site, shards[number], Path(work, f"pages-{number}")),
+                    Path(work, f"bundle-{number}"),
+                )
+                for number in stale
+            )
+            written = {
+                number: output.adopt(
                     _shard_data(Path(work, f"bundle-{number}"), number), shard_folder(number)
                 )
+                for number in stale
+            }
         others = [f"shard-{number}/" for number in range(1, len(shards))]
         output.write_text(f"{BUNDLE_FOLDER}/{SHARDS_FILE}", json.dumps({"shards": others}))
         indexed = sum(_page_count(site / shard_folder(number)) for number in range(len(shards)))
@@ -280,7 +307,7 @@ def index_site(
         raise SearchIndexError(f"{site}: the search index could not be built: {error}") from error
     if manifest is not None:
         for number, fingerprint in enumerate(fingerprints):
-            stamps = kept.get(number) or {f: output.stamp(f) for f in _shard_files(site, number)}
+            stamps = kept.get(number) or {f: output.stamp(f) for f in written[number]}
             manifest.record(f"shard-{number}", fingerprint, stamps)
         marks.remember(manifest)
         manifest.save()
@@ -303,14 +330,3 @@ def _keep_shard(
     ):
         return stamps
     return None
-
-
-def _shard_files(site: Path, number: int) -> list[str]:
-    """A shard's files; the primary's without the other shards and their list."""
-    folder = site / shard_folder(number)
-    files = []
-    for path in folder.rglob("*"):
-        first = path.relative_to(folder).parts[0]
-        if path.is_file() and (number or not (first.startswith("shard-") or first == SHARDS_FILE)):
-            files.append(path.relative_to(site).as_posix())
-    return files
