@@ -69,10 +69,20 @@ class Clinic(Content):
     def __init__(self, record: ClinicRecord, *, settings: dict, context: dict) -> None:
         metadata = {"title": record.name, "slug": record.slug, "state": record.state}
         source = str(Path(settings["PATH"]).parent / record.source)
+        self._relative_source_path: str | None = None
         super().__init__(
             "", metadata=metadata, settings=settings, source_path=source, context=context
         )
         self.record = record
+
+    def get_relative_source_path(self, source_path: str | None = None) -> str | None:
+        """Pelican works this out (two absolute paths, a relative one) for the page
+        and again for its URL and its file name: here, once."""
+        if source_path is not None and source_path != self.source_path:
+            return super().get_relative_source_path(source_path)
+        if self._relative_source_path is None:
+            self._relative_source_path = super().get_relative_source_path()
+        return self._relative_source_path
 
     @cached_property
     def url(self) -> str:

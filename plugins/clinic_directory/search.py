@@ -276,7 +276,7 @@ def index_site(
     pagefind = _Pagefind.find()
     shards = split_into_shards(pages, shard_pages)
     fingerprints = [
-        digest(pagefind.version, LANGUAGE, len(shards), [(p, stamp_of(site / p)) for p in shard])
+        digest(pagefind.version, LANGUAGE, len(shards), [(p, marks.marked[p]) for p in shard])
         for shard in shards
     ]
     kept = {
