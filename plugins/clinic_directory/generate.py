@@ -137,6 +137,8 @@ class _NotOnClinicPages:
 ALL_CLINICS_KEYS = ("clinics", "listed_clinics", "clinic_states")
 #: Each clinic's part of the open data, by fingerprint, in the cache folder (``record_cache``).
 EXPORTS_CACHE_FILE = "open-data-parts.jsonl"
+#: The map set-up script by tile settings, in the cache folder.
+MAP_SCRIPT_CACHE_FILE = "map-setup.jsonl"
 
 
 def _stored_export(stored: Any) -> opendata.RecordExport | None:
@@ -214,14 +216,7 @@ class ClinicGenerator(Generator):
         self.states = sorted(states.values(), key=lambda state: state.label)
 
         self.assets = collect_theme_assets(Path(self.theme) / "static", options.vendor_assets)
-        self.assets.add_bytes(
-            "js/map-setup.js",
-            map_setup_script(
-                tile_url=options.tile_url,
-                attribution=options.tile_attribution,
-                max_zoom=options.tile_max_zoom,
-            ).encode(),
-        )
+        self.assets.add_bytes("js/map-setup.js", self.map_script().encode())
         self.context.update(
             clinics=self.clinics,
             listed_clinics=[c for c in self.clinics if c.is_listed],
@@ -231,6 +226,28 @@ class ClinicGenerator(Generator):
             has_samples=any(c.record.is_sample for c in self.clinics),
             CSP=self.content_security_policy(),
         )
+
+    def map_script(self) -> str:
+        """folium's map set-up, kept in the cache folder: it changes only with the tile
+        settings and folium, and importing folium takes most of a second of each build."""
+        options = self.options
+        tiles = {
+            "tile_url": options.tile_url,
+            "attribution": options.tile_attribution,
+            "max_zoom": options.tile_max_zoom,
+        }
+        if options.record_cache is None:
+            return map_setup_script(**tiles)
+        cache = RecordCache.open(
+            options.record_cache / MAP_SCRIPT_CACHE_FILE, fingerprint(version("folium"))
+        )
+        key = digest(tiles)
+        script = cache.get(key)
+        if not isinstance(script, str):
+            script = map_setup_script(**tiles)
+            cache.put(key, script)
+            cache.save()
+        return script
 
     def content_security_policy(self) -> str:
         tiles = self.options.tile_origin

@@ -10,7 +10,10 @@ Only settings reach folium, never a contributor's text.
 
 from __future__ import annotations
 
-import folium
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import folium
 
 #: The id every map placeholder gets, so one script serves every page with a map.
 MAP_ELEMENT_ID = "map_directory"
@@ -27,6 +30,8 @@ CONTINENTAL_US_ZOOM = 4
 
 def _folium_map(*, tile_url: str, attribution: str, max_zoom: int) -> folium.Map:
     """The map folium describes, with fixed element names instead of random ones."""
+    import folium  # most of a second to import: only when the script is not cached
+
     directory_map = folium.Map(
         location=CONTINENTAL_US_CENTER,
         zoom_start=CONTINENTAL_US_ZOOM,
