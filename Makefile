@@ -51,4 +51,4 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf output output.building output.previous output.search cache/clinic-directory
+	rm -rf output output.building output.previous cache/clinic-directory

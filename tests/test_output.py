@@ -65,3 +65,5 @@ def test_an_adopted_folder_keeps_published_files_whose_bytes_did_not_change(
     assert (staged.folder / "a/page.html").read_text(encoding="utf-8") == "ol!"
     assert (staged.previous / "a/page.html").read_text(encoding="utf-8") == "old"
     assert (staged.folder / "a/deeper/new.html").read_text(encoding="utf-8") == "new"
+    # Moved, not copied: only the unchanged file is left behind.
+    assert sorted(p.name for p in bundle.rglob("*") if p.is_file()) == ["other.html"]

@@ -92,17 +92,12 @@ def _deleting_in_background(folder: Path) -> Iterator[None]:
         deleting.join()
 
 
-def _swap_into_place(staging: Path, final: Path, leftovers: Path) -> None:
-    """Publish ``staging`` as ``final``; the replaced output and ``leftovers`` (the
-    search index's work folder, if any) wait in the retired folder."""
+def _swap_into_place(staging: Path, final: Path) -> None:
     retired = _retired(final)
     shutil.rmtree(retired, ignore_errors=True)  # whatever the background deletion left
     if final.exists():
         final.rename(retired)
     staging.rename(final)
-    if leftovers.exists():
-        retired.mkdir(exist_ok=True)
-        leftovers.rename(retired / f".{leftovers.name}")
 
 
 def _count_changes(staging: Path, final: Path) -> tuple[int, int]:
@@ -134,9 +129,7 @@ def build_site(settings: dict[str, Any], output: Path | None = None) -> BuildRes
     """Run Pelican into a staging folder and publish it only if nothing failed."""
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
     staging = final.with_name(f"{final.name}.building")
-    search_work = final.with_name(f"{final.name}.search")
-    for unfinished in (staging, search_work):
-        shutil.rmtree(unfinished, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
     settings = {
         **settings,
         "OUTPUT_PATH": str(staging),
@@ -159,14 +152,12 @@ def build_site(settings: dict[str, Any], output: Path | None = None) -> BuildRes
                     previous=final,
                     cache_folder=cache_folder(settings),
                     shard_pages=search_shard_pages(settings),
-                    work=search_work,
                 )
             files, changed = _count_changes(staging, final)
     except BaseException:
-        for unfinished in (staging, search_work):
-            shutil.rmtree(unfinished, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_into_place(staging, final, search_work)
+    _swap_into_place(staging, final)
     return BuildResult(
         output=final, files=files, changed=changed, seconds=time.perf_counter() - started
     )

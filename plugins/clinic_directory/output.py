@@ -146,7 +146,8 @@ class StagedOutput:
         bundle) to ``relative``, keeping the published version of every file that
         did not change; return the names of the files it holds.
 
-        Files are linked, not read and written again: a bundle has a file per page.
+        Files are moved, not read and written again (a bundle has a file per page),
+        so what is left of ``source`` is only the files that did not change.
         """
         names = []
         for folder, _, files in os.walk(source):
@@ -163,9 +164,21 @@ class StagedOutput:
         published = os.path.join(self.previous, relative)
         unchanged = _same_bytes(source, published)
         if not unchanged:
-            _create(self._target(relative), _link_or_copy(source))
+            _create(self._target(relative), _move(source))
         elif not self.in_place:
             _create(self._target(relative), _link_or_copy(published))
+
+
+def _move(source: str) -> Callable[[str], None]:
+    def put(target: str) -> None:
+        if os.path.lexists(target):
+            raise FileExistsError(target)
+        try:
+            os.rename(source, target)
+        except OSError:  # another file system
+            shutil.copy2(source, target)
+
+    return put
 
 
 def _same_bytes(path: str, other: str) -> bool:

@@ -24,9 +24,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -188,21 +187,19 @@ class _Pagefind:
         self._run([*command, "--force-language", LANGUAGE, "--silent"], pages)
 
     def index_all(self, jobs: Iterable[tuple[Path, Path]]) -> None:
-        """Index each (pages, bundle) pair, as many at once as there are processors;
-        the next pair is made ready while the first ones are indexed."""
+        """Index each (pages, bundle) pair, as many at once as there are processors.
+
+        The next pair is made ready while the first ones are indexed, and each
+        pair's copies of the pages are deleted once indexed, also while the others
+        are: at ten thousand pages, making and deleting them takes seconds.
+        """
         with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
-            for finished in [workers.submit(self.index, pages, bundle) for pages, bundle in jobs]:
+            for finished in [workers.submit(self._index_once, *job) for job in jobs]:
                 finished.result()
 
-
-@contextmanager
-def _work_folder(site: Path, given: Path | None) -> Iterator[Path]:
-    if given is not None:
-        given.mkdir(parents=True)
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix=f".{site.name}.search-", dir=site.parent) as folder:
-        yield Path(folder)
+    def _index_once(self, pages: Path, bundle: Path) -> None:
+        self.index(pages, bundle)
+        shutil.rmtree(pages, ignore_errors=True)
 
 
 def _mirror(site: Path, pages: list[str], folder: Path) -> Path:
@@ -242,17 +239,12 @@ def index_site(
     previous: Path | None = None,
     cache_folder: Path | None = None,
     shard_pages: int = SHARD_PAGES,
-    work: Path | None = None,
 ) -> SearchIndex:
     """Index the pages of a built site and write Pagefind's bundle into ``site/pagefind/``.
 
     With ``previous`` (the published site that ``site`` will replace) and
     ``cache_folder``, shards whose pages did not change are kept from ``previous``;
     without, every shard is indexed and any earlier bundle in ``site`` replaced.
-
-    Pagefind's page copies and bundles go into ``work`` (made here, left for the
-    caller to delete: a large site's are seconds of deleting); without, into a
-    temporary folder deleted before this returns.
     """
     if not site.is_dir():
         raise SearchIndexError(f"{site}: no built site to index (build the site first)")
@@ -286,7 +278,7 @@ def index_site(
     }
     stale = [number for number in range(len(shards)) if number not in kept]
     try:
-        with _work_folder(site, work) as work:
+        with tempfile.TemporaryDirectory(prefix=f".{site.name}.search-", dir=site.parent) as work:
             pagefind.index_all(
                 (
                     _mirror(site, shards[number], Path(work, f"pages-{number}")),
