@@ -34,7 +34,7 @@ from clinic_directory.validate import validate_paths
 
 PROJECT = Path(__file__).resolve().parent.parent
 TIMED_BUILD = Path(__file__).resolve().parent / "timed_build.py"
-PHASES = ("startup", "validate", "read", "render", "write", "finish")
+PHASES = ("startup", "validate", "read", "render", "write", "index", "finish")
 BASELINE_SETTINGS = """\
 AUTHOR = "Benchmark"
 SITENAME = "Baseline"

@@ -10,7 +10,8 @@ wrappers mark the phases, written to PHASES.json when the process ends:
 - ``render``: template rendering in this process while the output is written
   (clinic pages rendered by a forked share count under ``write``, which waits for them);
 - ``write``: the rest of the output phase (files, data, assets);
-- ``finish``: after Pelican, until the command returns (site search index,
+- ``index``: the site search index, after Pelican;
+- ``finish``: the rest until the command returns (counting the changed files and
   publishing the output folder).
 """
 
@@ -28,6 +29,7 @@ STARTED = time.perf_counter()
 import jinja2  # noqa: E402
 from pelican import signals  # noqa: E402
 
+from clinic_directory import build as directory_build  # noqa: E402
 from clinic_directory import cli  # noqa: E402
 from clinic_directory import generate as directory_generator  # noqa: E402
 
@@ -37,7 +39,7 @@ class PhaseTimer:
 
     def __init__(self) -> None:
         self.marks: dict[str, float] = {}
-        self.inside: dict[str, float] = {"validate": 0.0, "render": 0.0}
+        self.inside: dict[str, float] = {"validate": 0.0, "render": 0.0, "index": 0.0}
         self._depth = 0
 
     def mark(self, name: str) -> Callable[..., None]:
@@ -72,7 +74,8 @@ class PhaseTimer:
             "read": context - initialized - validate,
             "render": render,
             "write": finalized - context - render,
-            "finish": ended - finalized,
+            "index": self.inside["index"],
+            "finish": ended - finalized - self.inside["index"],
         }
 
 
@@ -83,6 +86,7 @@ def main(phases_file: Path, arguments: list[str]) -> int:
     signals.finalized.connect(timer.mark("finalized"), weak=False)
     directory_generator.validate_paths = timer.timed("validate", directory_generator.validate_paths)
     jinja2.Template.render = timer.timed("render", jinja2.Template.render)
+    directory_build.index_site = timer.timed("index", directory_build.index_site)
     status = cli.main(arguments)
     phases = timer.phases(time.perf_counter())
     phases_file.write_text(json.dumps(phases), encoding="utf-8")
