@@ -5,8 +5,12 @@ before the build swaps that folder into place; a failed index fails the build.
 Only elements marked ``data-pagefind-body`` (the clinic and guide articles) are
 indexed, with ``data-pagefind-filter`` facets for type, state and route. The
 directory's own filters keep using ``data/index.json``: search is for words.
+Text every clinic page repeats (prices, contact details, hours, sources) is
+marked ``data-pagefind-ignore`` in the template: it would match every clinic,
+and Pagefind's time grows with the words it indexes.
 
-Pagefind costs about 5 ms a page and cannot update an index, so a large site's
+Pagefind costs a few milliseconds of CPU a page (about 2.5 ms for a clinic) and
+cannot update an index, so a large site's
 index is split into shards by a hash of each page's path: the primary bundle in
 ``pagefind/`` and the others in ``pagefind/shard-<n>/``, listed in
 ``pagefind/shards.json`` for the search script to merge (Pagefind's
