@@ -10,8 +10,8 @@ marked ``data-pagefind-ignore`` in the template: it would match every clinic,
 and Pagefind's time grows with the words it indexes.
 
 Pagefind costs a few milliseconds of CPU a page (about 2.5 ms for a clinic) and
-cannot update an index, so a large site's
-index is split into shards by a hash of each page's path: the primary bundle in
+cannot update an index, so a large site's index is split into shards by a hash
+of each page's path: the primary bundle in
 ``pagefind/`` and the others in ``pagefind/shard-<n>/``, listed in
 ``pagefind/shards.json`` for the search script to merge (Pagefind's
 ``mergeIndex``). A rebuild indexes again only the shards holding a page that
