@@ -28,9 +28,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clinic_directory import load, vocab
-from clinic_directory.model import ClinicRecord
-from clinic_directory.validate import validate_paths
+from clinic_directory.records import load
+from clinic_directory.records import vocab
+from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.validate import validate_paths
 
 PROJECT = Path(__file__).resolve().parent.parent
 TIMED_BUILD = Path(__file__).resolve().parent / "timed_build.py"

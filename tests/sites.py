@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from clinic_directory.build import BuildResult, build_site, load_settings
+from clinic_directory.site.publish import BuildResult, build_site, load_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -102,7 +102,8 @@ class TinySite:
         return load_settings(self.root / settings_file, overrides={**base, **overrides})
 
     def build(self, settings_file: str = "pelicanconf.py", **overrides: Any) -> BuildResult:
-        return build_site(self.settings(settings_file, **overrides), self.output)
+        overrides.setdefault("OUTPUT_PATH", str(self.output))
+        return build_site(self.settings(settings_file, **overrides))
 
     def page(self, path: str) -> str:
         return (self.output / path).read_text(encoding="utf-8")

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 from sites import TinySite, make_tiny_site
 
-from clinic_directory import build as site_build
+from clinic_directory.site import publish as site_build
 from clinic_directory import cli
-from clinic_directory.load import MAX_FILE_BYTES
+from clinic_directory.records.load import MAX_FILE_BYTES
 
 CORPUS = Path(__file__).parent / "hardening"
 CASES = CORPUS / "cases"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sites import TinySite, record
 
-from clinic_directory import opendata
-from clinic_directory.build import BuildFailedError
+from clinic_directory.site import opendata
+from clinic_directory.site.publish import BuildFailedError
 from clinic_directory.errors import InvalidRecordsError
 from clinic_directory.fingerprint import BuildManifest
-from clinic_directory.generate import ClinicGenerator, SiteWideOnlyError
-from clinic_directory.search import BUNDLE_FOLDER
+from clinic_directory.site.generator import ClinicGenerator, SiteWideOnlyError
+from clinic_directory.site.search import BUNDLE_FOLDER
 
 PAGE = "clinics/tx/{}/index.html"
 

@@ -9,9 +9,9 @@ import pytest
 
 from clinic_directory import cli
 from clinic_directory.commands.new import SCHEMA_MODELINE, normalise_phone, slugify
-from clinic_directory.geocode import GeocodeCache
-from clinic_directory.load import load_file
-from clinic_directory.validate import validate_paths
+from clinic_directory.records.geocode import GeocodeCache
+from clinic_directory.records.load import load_file
+from clinic_directory.records.validate import validate_paths
 
 REQUIRED_FLAGS = [
     "--name", "Juniper Row Ketamine Clinic",

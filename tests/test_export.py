@@ -6,8 +6,9 @@ import json
 from datetime import date
 from typing import Any
 
-from clinic_directory import export, vocab
-from clinic_directory.model import ClinicRecord
+from clinic_directory.site import browser_index as export
+from clinic_directory.records import vocab
+from clinic_directory.records.model import ClinicRecord
 
 TODAY = date(2026, 11, 22)
 

@@ -249,7 +249,7 @@ def test_the_map_script_is_made_once_and_again_when_the_tiles_change(
         raise AssertionError("the map script was made again with nothing changed")
 
     with monkeypatch.context() as patched:
-        patched.setattr("clinic_directory.generate.map_setup_script", folium_again)
+        patched.setattr("clinic_directory.site.generator.map_setup_script", folium_again)
         tiny_site.build()
     assert map_script(tiny_site) == first
 

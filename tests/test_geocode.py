@@ -18,7 +18,7 @@ from maintainer_records import write_record
 from clinic_directory import cli
 from clinic_directory.commands import geocode as geocode_command
 from clinic_directory.errors import ConfigurationError, GeocodingError
-from clinic_directory.geocode import (
+from clinic_directory.records.geocode import (
     USER_AGENT_ENV,
     GeocodeCache,
     address_key,
@@ -27,7 +27,7 @@ from clinic_directory.geocode import (
     one_line_query,
     structured_query,
 )
-from clinic_directory.validate import validate_paths
+from clinic_directory.records.validate import validate_paths
 
 AUSTIN = {
     "street": "77 Juniper Row, Suite 4",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_directory.build import build_site, load_settings
+from clinic_directory.site.publish import build_site, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

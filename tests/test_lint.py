@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clinic_directory.lint import Overstatement, find_overstatements
+from clinic_directory.records.claims import Overstatement, find_overstatements
 
 
 def flagged_phrases(text: str) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_directory.load import MAX_FILE_BYTES, LoadedFile, load_file
+from clinic_directory.records.load import MAX_FILE_BYTES, LoadedFile, load_file
 
 
 def load(

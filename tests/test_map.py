@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from clinic_directory.map import MAP_ELEMENT_ID, MAP_READY_EVENT, map_setup_script
+from clinic_directory.site.map import MAP_ELEMENT_ID, MAP_READY_EVENT, map_setup_script
 
 
 def script(**overrides: object) -> str:

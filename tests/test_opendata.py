@@ -18,9 +18,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sites import record
 
-from clinic_directory import opendata, vocab
-from clinic_directory.model import ClinicRecord
-from clinic_directory.schema import build_schema
+from clinic_directory.site import opendata
+from clinic_directory.records import vocab
+from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.schema import build_schema
 
 HSDS_SCHEMAS = Path(__file__).parent / "fixtures" / "hsds"
 #: Where the vendored schemas are registered; never fetched.

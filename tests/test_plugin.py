@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 from sites import TinySite, record
 
-from clinic_directory.generate import ClinicGenerator
-from clinic_directory.plugin import get_generators
+from clinic_directory.site.generator import ClinicGenerator
+from clinic_directory.site.plugin import get_generators
 
 
 def test_generator_is_offered_only_when_the_plugin_is_enabled() -> None:

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sites import TinySite, make_tiny_site
 
-from clinic_directory import vocab
-from clinic_directory.schema import MAX_PRICE
-from clinic_directory.validate import ValidationReport, validate_paths
+from clinic_directory.records import vocab
+from clinic_directory.records.schema import MAX_PRICE
+from clinic_directory.records.validate import ValidationReport, validate_paths
 
 TODAY = date(2026, 11, 22)
 RELPATH = "clinics/tx/any-clinic.yaml"

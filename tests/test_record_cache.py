@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic_directory import validate as validate_module
-from clinic_directory.validate import CHECKS_CACHE_FILE, ValidationReport, validate_paths
+from clinic_directory.records import validate as validate_module
+from clinic_directory.records.validate import CHECKS_CACHE_FILE, ValidationReport, validate_paths
 
 VALID = (
     Path(__file__).parent / "fixtures" / "records" / "riverside-ketamine-clinic.yaml"

@@ -19,9 +19,9 @@ import pytest
 import yaml
 import zipcodes
 
-from clinic_directory import vocab
-from clinic_directory.model import EXPIRED_AFTER_DAYS, PRICE_MAX_AGE_DAYS, STALE_AFTER_DAYS
-from clinic_directory.validate import validate_paths
+from clinic_directory.records import vocab
+from clinic_directory.records.model import EXPIRED_AFTER_DAYS, PRICE_MAX_AGE_DAYS, STALE_AFTER_DAYS
+from clinic_directory.records.validate import validate_paths
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_ROOT / "samples"

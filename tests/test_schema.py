@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from clinic_directory import vocab
+from clinic_directory.records import vocab
 from clinic_directory.cli import main
 from clinic_directory.commands import schema as schema_command
-from clinic_directory.load import load_file
-from clinic_directory.schema import SCHEMA_FILE, build_schema, schema_text
+from clinic_directory.records.load import load_file
+from clinic_directory.records.schema import SCHEMA_FILE, build_schema, schema_text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "records" / "riverside-ketamine-clinic.yaml"
 

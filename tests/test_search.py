@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sites import record
 
-from clinic_directory import vocab
-from clinic_directory.search import BUNDLE_FOLDER, PageMarks, SearchIndexError, index_site
+from clinic_directory.records import vocab
+from clinic_directory.site.search import BUNDLE_FOLDER, PageMarks, SearchIndexError, index_site
 
 
 def write_page(site: Path, path: str, body: str) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from clinic_directory.errors import ConfigurationError
-from clinic_directory.settings import apply_defaults, read_settings
+from clinic_directory.site.settings import apply_defaults, read_settings
 
 
 def settings(**changes):

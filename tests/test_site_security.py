@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from sites import PROJECT
 
-from clinic_directory.build import build_site, load_settings
+from clinic_directory.site.publish import build_site, load_settings
 
 HEADERS_FILE = PROJECT / "deploy" / "_headers"
 DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}

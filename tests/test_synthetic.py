@@ -21,7 +21,7 @@ from clinic_directory.synthetic import (
     generate_records,
     write_records,
 )
-from clinic_directory.validate import validate_paths
+from clinic_directory.records.validate import validate_paths
 
 TODAY = date(2026, 11, 1)
 FICTIONAL_PHONE = re.compile(r"\+1 [2-9]\d\d-555-01\d\d")

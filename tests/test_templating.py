@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from clinic_directory.templating import json_for_script, money, tel
+from clinic_directory.site.templating import json_for_script, money, tel
 
 
 def test_json_for_script_cannot_close_the_script_block() -> None:

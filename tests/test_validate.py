@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from clinic_directory.errors import Problem
-from clinic_directory.geocode import GeocodeCache
-from clinic_directory.validate import (
+from clinic_directory.records.geocode import GeocodeCache
+from clinic_directory.records.rules import npi_is_valid
+from clinic_directory.records.validate import (
     ValidationReport,
     find_record_files,
-    npi_is_valid,
     validate_paths,
 )
 
@@ -561,23 +561,11 @@ def test_a_report_only_run_finds_the_same_problems_across_files_and_keeps_no_rec
     write(tmp_path, clean, "clinics/tx/lakeside.yaml")
 
     full = validate(tmp_path, jobs=jobs)
-    report_only = validate(tmp_path, jobs=jobs, keep_records=False)
 
     assert any("same name and street" in p.message for p in full.problems)
     assert any("phone number" in p.message for p in full.problems)
     assert any("is the identity of" in p.message for p in full.problems)
-    assert report_only.problems == full.problems
     assert [r.identity for r in full.records] == ["tx/lakeside"]
-    assert report_only.records == []
-
-
-def test_a_run_that_fills_the_cache_keeps_whole_records(tmp_path):
-    write(tmp_path)
-
-    report = validate(tmp_path, keep_records=False, cache_folder=tmp_path / "cache")
-
-    assert [r.data["name"] for r in report.records] == ["Riverside Ketamine Clinic"]
-    assert "services" in report.records[0].data
 
 
 def test_record_files_are_found_sorted_under_folders(tmp_path):

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from clinic_directory import cli
-from clinic_directory.geocode import GeocodeCache
-from clinic_directory.load import load_file
-from clinic_directory.validate import validate_paths
+from clinic_directory.records.geocode import GeocodeCache
+from clinic_directory.records.load import load_file
+from clinic_directory.records.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"

@@ -4,7 +4,7 @@
 def register() -> None:
     """Pelican's entry point. Pelican's side of the package is imported only here, so
     the command line's checks start without loading Pelican and the map library."""
-    from clinic_directory.plugin import register as register_plugin
+    from clinic_directory.site.plugin import register as register_plugin
 
     register_plugin()
 

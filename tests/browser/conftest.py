@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from clinic_directory.build import build_site, load_settings
+from clinic_directory.site.publish import build_site, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -26,9 +26,9 @@ import pytest
 from sites import make_tiny_site, record
 from test_privacy import WATCH_POLICY, assert_clean
 
-from clinic_directory import generate
-from clinic_directory.model import ClinicRecord
-from clinic_directory.validate import ValidationReport
+from clinic_directory.site import generator as generate
+from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.validate import ValidationReport
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""``clinic-directory build``: validate and build the site; publish nothing on error."""
+"""``clinic-directory build``: ``pelican`` with the project's settings; publishes nothing on error."""
 
 from __future__ import annotations
 
@@ -34,14 +34,17 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def settings_of(args: argparse.Namespace) -> dict:
     # Imported here so that the other commands start without loading Pelican.
-    from clinic_directory.build import build_site, load_settings
+    from clinic_directory.site.publish import load_settings
 
-    settings = load_settings(args.settings, records=args.records)
-    result = build_site(settings, args.output)
-    print(
-        f"built {result.files} files ({result.changed} new or changed) "
-        f"into {result.output} in {result.seconds:.2f} s"
-    )
+    overrides = {"OUTPUT_PATH": str(args.output.resolve())} if args.output else {}
+    return load_settings(args.settings, records=args.records, overrides=overrides)
+
+
+def run(args: argparse.Namespace) -> int:
+    from clinic_directory.site.publish import build_site
+
+    result = build_site(settings_of(args))
+    print(f"built {result.files} files into {result.output} in {result.seconds:.2f} s")
     return 0

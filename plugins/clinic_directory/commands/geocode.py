@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from clinic_directory.errors import ConfigurationError, GeocodingError
-from clinic_directory.geocode import (
+from clinic_directory.records.geocode import (
     CACHE_FILE_NAME,
     USER_AGENT_ENV,
     GeocodeCache,
@@ -21,8 +21,8 @@ from clinic_directory.geocode import (
     fill_cache,
     geopy_geocoder,
 )
-from clinic_directory.load import load_file
-from clinic_directory.validate import find_record_files
+from clinic_directory.records.load import load_file
+from clinic_directory.records.validate import find_record_files
 
 DEFAULT_PATHS = ("clinics",)
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from clinic_directory import vocab
 from clinic_directory.errors import Problem
-from clinic_directory.geocode import CACHE_FILE_NAME, GeocodeCache
-from clinic_directory.validate import validate_paths
+from clinic_directory.records import vocab
+from clinic_directory.records.geocode import CACHE_FILE_NAME, GeocodeCache
+from clinic_directory.records.validate import validate_paths
 
 RECORDS_FOLDER = "clinics"
 SCHEMA_MODELINE = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from clinic_directory.schema import SCHEMA_FILE, schema_text
+from clinic_directory.records.schema import SCHEMA_FILE, schema_text
 
 COMMITTED = "plugins/clinic_directory/schema/clinic.schema.json"
 

@@ -42,7 +42,7 @@ def _build(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     from watchfiles import watch  # imported here, like Pelican: only this command needs them
 
-    from clinic_directory.build import load_settings
+    from clinic_directory.site.publish import load_settings
 
     output = Path(args.output or load_settings(args.settings)["OUTPUT_PATH"]).resolve()
     if not _build(args) and not output.exists():

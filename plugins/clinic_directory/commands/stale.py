@@ -16,15 +16,15 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from clinic_directory import vocab
-from clinic_directory.geocode import CACHE_FILE_NAME, GeocodeCache
-from clinic_directory.model import (
+from clinic_directory.records import vocab
+from clinic_directory.records.geocode import CACHE_FILE_NAME, GeocodeCache
+from clinic_directory.records.model import (
     EXPIRED_AFTER_DAYS,
     PRICE_MAX_AGE_DAYS,
     STALE_AFTER_DAYS,
     ClinicRecord,
 )
-from clinic_directory.validate import validate_paths
+from clinic_directory.records.validate import validate_paths
 
 DEFAULT_PATHS = ("clinics",)
 

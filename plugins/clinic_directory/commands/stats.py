@@ -7,9 +7,9 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from clinic_directory import vocab
 from clinic_directory.commands.stale import add_record_arguments, load_records
-from clinic_directory.model import EXPIRED_AFTER_DAYS, STALE_AFTER_DAYS, ClinicRecord
+from clinic_directory.records import vocab
+from clinic_directory.records.model import EXPIRED_AFTER_DAYS, STALE_AFTER_DAYS, ClinicRecord
 
 #: Verification age buckets, in display order.
 BUCKETS = ("current", "stale", "expired")

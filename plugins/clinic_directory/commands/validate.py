@@ -16,9 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from clinic_directory.errors import ClinicDirectoryError, Problem
-from clinic_directory.geocode import CACHE_FILE_NAME, GeocodeCache
-from clinic_directory.load import relative_path
-from clinic_directory.validate import find_record_files, validate_paths
+from clinic_directory.records.geocode import CACHE_FILE_NAME, GeocodeCache
+from clinic_directory.records.load import relative_path
+from clinic_directory.records.validate import find_record_files, validate_paths
 
 RECORD_FOLDERS = ("clinics", "samples")
 PUBLISHED_FOLDERS = ("clinics",)
@@ -95,7 +95,6 @@ def run(args: argparse.Namespace) -> int:
         publish=args.publish,
         geocode_cache=GeocodeCache.load(cache_file),
         cache_folder=args.cache,
-        keep_records=False,
     )
     problems = report.problems
     files = report.files

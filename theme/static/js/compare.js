@@ -299,8 +299,12 @@
     container.appendChild(el("div", {"class": "table-scroll"}, [table]));
   }
 
+  /* clinic.json of a clinic, where the build's CLINIC_JSON_SAVE_AS pattern puts it. */
   function fetchClinic(id) {
-    return fetch(siteRoot() + "clinics/" + id + "/clinic.json", {credentials: "same-origin"})
+    var pattern = document.querySelector("[data-clinic-json]").getAttribute("data-clinic-json");
+    var parts = id.split("/");
+    var path = pattern.replace("{state}", parts[0]).replace("{slug}", parts[1]);
+    return fetch(siteRoot() + path, {credentials: "same-origin"})
       .then(function (response) { return response.ok ? response.json() : null; });
   }
 

@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  var INDEX_VERSION = 1;
+  var INDEX_VERSION = 2;
   var EARTH_RADIUS_MILES = 3958.8;
   var DAY_MS = 86400000;
   var STALE_AFTER_DAYS = 180;
@@ -117,7 +117,10 @@
         order: i,
         id: state.toLowerCase() + "/" + slug,
         name: columns.name[i],
+        organization: columns.organization[i] || "",
         city: columns.city[i],
+        zip: columns.zip[i],
+        clinicians: columns.clinicians[i],
         state: state,
         lat: located ? lat / scale : null,
         lon: located ? lon / scale : null,

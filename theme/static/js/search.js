@@ -1,124 +1,148 @@
-/* Site search: turns the search form into a Pagefind search of clinic and guide pages.
+/* Site search on /search/: clinics from the directory's data index, pages from Pagefind.
  *
- * Without this script the form opens the directory. With it, words are looked up
- * in the Pagefind bundle the build writes to /pagefind/ and the results are listed
- * under the form; the query stays in the address so Back and reload keep it.
- * Excerpts are copied as text, keeping only Pagefind's <mark> highlights, so page
- * content can never become markup here.
+ * Clinics match when every word typed is found in their name, organisation,
+ * city, state, ZIP code or clinicians' names (case and accents ignored). Guide
+ * and policy pages come from the Pagefind bundle the build writes. Both lists
+ * page through every match with "Show more". The query stays in the address,
+ * so reload, Back and a shared link give the same results. Pagefind's excerpts
+ * are copied as text, keeping only its <mark> highlights, so page content can
+ * never become markup here.
  */
 (function () {
   "use strict";
 
-  var section = document.querySelector(".site-search[data-bundle]");
-  if (!section) {
+  var CD = window.ClinicDirectory;
+  var section = document.querySelector(".site-search[data-index]");
+  if (!section || !CD) {
     return;
   }
+  var PAGE_SIZE = 10;
   var form = section.querySelector("form");
   var words = form.elements.q;
-  var route = form.elements.route;
   var status = section.querySelector(".site-search-status");
-  var list = section.querySelector(".site-search-results");
+  var groups = section.querySelectorAll(".search-group");
   var bundle = new URL(section.getAttribute("data-bundle"), document.baseURI);
   var siteRoot = bundle.pathname.replace(/pagefind\/pagefind\.js$/, "");
-  var PAGE_SIZE = 10;
-  var loading = null;
+  var pagefindModule = null;
   var latest = 0;
+  form.hidden = false;
 
-  /* A large site's index is split into shards, listed in shards.json beside the
-     bundle by the build; each is merged into the search, one after another. */
-  function mergeShards(module) {
-    return fetch(new URL("shards.json", bundle).href)
-      .then(function (response) {
-        return response.ok ? response.json() : { shards: [] };
-      })
-      .then(function (list) {
-        return list.shards.reduce(function (merged, folder) {
-          return merged.then(function () {
-            return module.mergeIndex(new URL(folder, bundle).href, { baseUrl: siteRoot });
-          });
-        }, Promise.resolve());
-      });
+  function folded(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function pagefind() {
-    if (!loading) {
-      loading = import(bundle.href).then(function (module) {
-        return Promise.resolve(module.options({ baseUrl: siteRoot }))
-          .then(function () {
-            return mergeShards(module);
-          })
-          .then(function () {
-            return module;
-          });
-      });
+  function clinicText(clinic) {
+    return folded([clinic.name, clinic.organization, clinic.city, clinic.state, clinic.zip]
+      .concat(clinic.clinicians).join(" "));
+  }
+
+  /* Every word must match; clinics whose name matches come first, then the neutral order. */
+  function matchClinics(index, query) {
+    var terms = folded(query).split(/\s+/).filter(Boolean);
+    var found = index.clinics.filter(function (clinic) {
+      var text = clinicText(clinic);
+      return terms.every(function (term) { return text.indexOf(term) !== -1; });
+    });
+    function byName(clinic) {
+      var name = folded(clinic.name);
+      return terms.every(function (term) { return name.indexOf(term) !== -1; }) ? 0 : 1;
     }
-    return loading;
+    return found.sort(function (a, b) { return byName(a) - byName(b) || a.order - b.order; });
   }
 
-  /* Pagefind's excerpt is HTML with <mark> around matches; rebuild it from text. */
+  function clinicItem(clinic) {
+    var details = [clinic.city + ", " + clinic.state];
+    if (clinic.organization) {
+      details.push(clinic.organization);
+    }
+    return CD.el("li", {}, [
+      CD.el("h3", {}, [CD.el("a", {href: clinic.url, text: clinic.name})]),
+      CD.el("p", {text: details.join(" · ")})
+    ]);
+  }
+
   function excerptNodes(html) {
     var parsed = new DOMParser().parseFromString(html, "text/html");
     var nodes = [];
     parsed.body.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        nodes.push(mark);
-      } else {
-        nodes.push(document.createTextNode(node.textContent));
-      }
+      nodes.push(node.nodeName === "MARK" ? CD.el("mark", {text: node.textContent})
+        : document.createTextNode(node.textContent));
     });
     return nodes;
   }
 
-  function resultItem(data) {
-    var item = document.createElement("li");
-    var link = document.createElement("a");
-    link.href = data.url;
-    link.textContent = (data.meta && data.meta.title) || data.url;
-    var heading = document.createElement("h3");
-    heading.appendChild(link);
-    var excerpt = document.createElement("p");
-    excerptNodes(data.excerpt || "").forEach(function (node) {
-      excerpt.appendChild(node);
-    });
-    item.appendChild(heading);
-    item.appendChild(excerpt);
-    return item;
+  function pageItem(data) {
+    return CD.el("li", {}, [
+      CD.el("h3", {}, [CD.el("a", {href: data.url, text: (data.meta && data.meta.title) || data.url})]),
+      CD.el("p", {}, excerptNodes(data.excerpt || ""))
+    ]);
   }
 
-  function routeLabel() {
-    return route && route.value ? route.options[route.selectedIndex].text : "";
-  }
-
-  function show(query, found, items) {
-    list.replaceChildren.apply(list, items);
-    list.hidden = items.length === 0;
-    var where = routeLabel() ? " (" + routeLabel() + ")" : "";
-    if (found === 0) {
-      status.textContent = "No pages match \u201c" + query + "\u201d" + where + ".";
-    } else {
-      status.textContent =
-        found + (found === 1 ? " page matches" : " pages match") + " \u201c" + query + "\u201d" + where +
-        (found > items.length ? "; showing the first " + items.length + "." : ".");
+  /* One result group: shows PAGE_SIZE more items (made by render) at each "Show more". */
+  function fill(group, results, render) {
+    var list = group.querySelector("ol");
+    var more = group.querySelector(".show-more");
+    var shown = 0;
+    list.replaceChildren();
+    function next() {
+      var batch = results.slice(shown, shown + PAGE_SIZE);
+      shown += batch.length;
+      return Promise.all(batch.map(render)).then(function (items) {
+        items.forEach(function (item) { list.appendChild(item); });
+        more.hidden = shown >= results.length;
+      });
     }
+    more.onclick = function () {
+      var first = shown;
+      next().then(function () {
+        var link = list.children[first] && list.children[first].querySelector("a");
+        if (link) {
+          link.focus();
+        }
+      });
+    };
+    group.hidden = results.length === 0;
+    return next();
+  }
+
+  function pagefind() {
+    if (!pagefindModule) {
+      pagefindModule = import(bundle.href).then(function (module) {
+        return Promise.resolve(module.options({baseUrl: siteRoot})).then(function () { return module; });
+      });
+    }
+    return pagefindModule;
+  }
+
+  function pageResults(query) {
+    return pagefind()
+      .then(function (module) { return module.search(query); })
+      .then(function (search) { return search.results; })
+      .catch(function () { return null; });
+  }
+
+  function plural(count, one, many) {
+    return count + " " + (count === 1 ? one : many);
   }
 
   function run(query) {
     var ticket = ++latest;
     status.textContent = "Searching\u2026";
-    var options = routeLabel() ? { filters: { route: routeLabel() } } : {};
-    return pagefind()
-      .then(function (module) {
-        return module.search(query, options);
-      })
-      .then(function (search) {
-        var first = search.results.slice(0, PAGE_SIZE);
-        return Promise.all(first.map(function (result) { return result.data(); })).then(function (pages) {
-          if (ticket === latest) {
-            show(query, search.results.length, pages.map(resultItem));
-          }
-        });
+    return Promise.all([CD.loadIndex(section.getAttribute("data-index")), pageResults(query)])
+      .then(function (found) {
+        if (ticket !== latest) {
+          return;
+        }
+        var clinics = matchClinics(found[0], query);
+        var pages = found[1] || [];
+        fill(groups[0], clinics, clinicItem);
+        fill(groups[1], pages, function (result) { return result.data().then(pageItem); });
+        var said = plural(clinics.length, "clinic", "clinics") + " and " +
+          plural(pages.length, "page", "pages") + " match \u201c" + query + "\u201d.";
+        if (found[1] === null) {
+          said += " The guide search is not available right now.";
+        }
+        status.textContent = said;
       })
       .catch(function () {
         if (ticket === latest) {
@@ -127,31 +151,24 @@
       });
   }
 
-  function remember(query) {
-    var params = new URLSearchParams();
-    params.set("q", query);
-    if (route && route.value) {
-      params.set("route", route.value);
-    }
-    history.replaceState(null, "", "?" + params.toString());
-  }
-
   form.addEventListener("submit", function (event) {
+    event.preventDefault();
     var query = words.value.trim();
     if (!query) {
-      return; /* no words: open the directory, as without JavaScript */
+      status.textContent = "Type a word to search for.";
+      return;
     }
-    event.preventDefault();
-    remember(query);
+    history.pushState(null, "", "?q=" + encodeURIComponent(query));
     run(query);
   });
 
-  var params = new URLSearchParams(location.search);
-  if (params.get("q")) {
-    words.value = params.get("q");
-    if (route && params.get("route")) {
-      route.value = params.get("route");
+  function fromAddress() {
+    var query = new URLSearchParams(location.search).get("q") || "";
+    words.value = query;
+    if (query.trim()) {
+      run(query.trim());
     }
-    run(words.value.trim());
   }
+  window.addEventListener("popstate", fromAddress);
+  fromAddress();
 })();

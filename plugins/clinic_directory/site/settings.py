@@ -16,19 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from clinic_directory.errors import ConfigurationError
-
-#: Pelican-style URL settings, following ``ARTICLE_URL``/``ARTICLE_SAVE_AS``.
-URL_DEFAULTS: Mapping[str, Any] = MappingProxyType(
-    {
-        "CLINIC_URL": "clinics/{state}/{slug}/",
-        "CLINIC_SAVE_AS": "clinics/{state}/{slug}/index.html",
-        "CLINIC_JSON_SAVE_AS": "clinics/{state}/{slug}/clinic.json",
-        "STATE_URL": "clinics/{slug}/",
-        "STATE_SAVE_AS": "clinics/{slug}/index.html",
-        "CLINICS_INDEX_URL": "clinics/",
-        "CLINICS_INDEX_SAVE_AS": "clinics/index.html",
-    }
-)
+from clinic_directory.site.urls import URL_DEFAULTS
 
 OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {
@@ -47,8 +35,6 @@ OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "CLINIC_VENDOR_ASSETS": {},
         "CLINIC_TODAY": None,
         "CLINIC_SEARCH_INDEX": True,
-        "CLINIC_SEARCH_SHARD_PAGES": 1000,
-        "CLINIC_RENDER_PROCESSES": None,
     }
 )
 
@@ -73,10 +59,10 @@ class DirectorySettings:
     geocode_cache: Path
     vendor_assets: Mapping[str, Path]
     today: date
-    #: Where work done per record is remembered between builds; never when publishing.
-    record_cache: Path | None = None
-    #: Processes that render clinic pages; None: one per processor on a large site.
-    render_processes: int | None = None
+    #: Whether the build runs Pagefind over the guide and policy pages.
+    search_index: bool = True
+    #: Where each record file's checks are remembered between builds; never when publishing.
+    cache: Path | None = None
 
     def edit_url(self, source: str) -> str:
         """Where "Suggest an edit" sends a reader: the record's file in the repository."""
@@ -92,22 +78,6 @@ class DirectorySettings:
 def apply_defaults(settings: MutableMapping[str, Any]) -> None:
     for key, value in {**URL_DEFAULTS, **OTHER_DEFAULTS}.items():
         settings.setdefault(key, value)
-
-
-def search_index_enabled(settings: Mapping[str, Any]) -> bool:
-    """Whether the build runs Pagefind (about 2.5 ms of CPU a clinic page); off for quick local builds."""
-    return bool(settings.get("CLINIC_SEARCH_INDEX", OTHER_DEFAULTS["CLINIC_SEARCH_INDEX"]))
-
-
-def search_shard_pages(settings: Mapping[str, Any]) -> int:
-    """Pages per search shard at most, on average: smaller shards make rebuilds
-    faster and cost visitors a request per shard and search."""
-    value = settings.get("CLINIC_SEARCH_SHARD_PAGES", OTHER_DEFAULTS["CLINIC_SEARCH_SHARD_PAGES"])
-    if type(value) is not int or value < 1:
-        raise ConfigurationError(
-            f"CLINIC_SEARCH_SHARD_PAGES must be a positive whole number, got {value!r}"
-        )
-    return value
 
 
 def project_root(settings: Mapping[str, Any]) -> Path:
@@ -154,11 +124,6 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
     vendor = settings["CLINIC_VENDOR_ASSETS"]
     if not isinstance(vendor, Mapping):
         raise ConfigurationError("CLINIC_VENDOR_ASSETS must map logical names to files")
-    processes = settings["CLINIC_RENDER_PROCESSES"]
-    if processes is not None and (type(processes) is not int or processes < 1):
-        raise ConfigurationError(
-            f"CLINIC_RENDER_PROCESSES must be a positive whole number or None, got {processes!r}"
-        )
     today = settings["CLINIC_TODAY"] or date.today()
     if isinstance(today, str):
         today = date.fromisoformat(today)
@@ -179,6 +144,6 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
         geocode_cache=root / settings["CLINIC_GEOCODE_CACHE"],
         vendor_assets=MappingProxyType({k: root / v for k, v in vendor.items()}),
         today=today,
-        record_cache=None if settings["CLINIC_PUBLISH"] else cache_folder(settings),
-        render_processes=processes,
+        search_index=bool(settings["CLINIC_SEARCH_INDEX"]),
+        cache=None if settings["CLINIC_PUBLISH"] else cache_folder(settings) / "clinic-directory",
     )

@@ -9,14 +9,13 @@ URL) and written in ``generate_output``; vendor packages come from
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import pass_context
 
 from clinic_directory.errors import ConfigurationError
-from clinic_directory.output import StagedOutput
 
 OUTPUT_FOLDER = "static"
 
@@ -63,17 +62,15 @@ class AssetManifest:
         self.urls[logical] = f"{output_folder}/{source.name}"
         self.folders[output_folder] = folder
 
-    def write(self, output: StagedOutput) -> None:
-        """Publish every asset; unchanged ones keep the published file."""
+    def outputs(self) -> Iterator[tuple[str, bytes]]:
+        """Every asset as (output path, bytes)."""
         for target, source in self.files.items():
-            output.write(target, source.read_bytes())
-        for target, data in self.generated.items():
-            output.write(target, data)
+            yield target, source.read_bytes()
+        yield from self.generated.items()
         for target, folder in self.folders.items():
             for source in sorted(folder.rglob("*")):
                 if source.is_file():
-                    relative = source.relative_to(folder).as_posix()
-                    output.write(f"{target}/{relative}", source.read_bytes())
+                    yield f"{target}/{source.relative_to(folder).as_posix()}", source.read_bytes()
 
 
 def collect_theme_assets(static_folder: Path, vendor: Mapping[str, Path]) -> AssetManifest:

@@ -11,6 +11,7 @@ The same seed and the same ``today`` always give the same records.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import re
@@ -25,8 +26,8 @@ from typing import Any
 import yaml
 import zipcodes
 
-from clinic_directory import vocab
 from clinic_directory.errors import ClinicDirectoryError
+from clinic_directory.records import vocab
 
 
 @dataclass(frozen=True)
@@ -883,3 +884,29 @@ def write_records(records: Iterable[SyntheticRecord], root: Path) -> int:
         path.write_text(writer.dumps(record.data), encoding="utf-8")
         written += 1
     return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python bench/synthetic.py N DIR``: write N records into an empty folder."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int, metavar="N", help="how many records to write")
+    parser.add_argument("directory", type=Path, metavar="DIR", help="an empty or new folder")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the day verification and price dates count back from (default: today)",
+    )
+    args = parser.parse_args(argv)
+    directory: Path = args.directory
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise SystemExit(f"{directory} is not an empty folder; choose a new one")
+    records = generate_records(args.count, seed=args.seed, today=args.today)
+    written = write_records(records, directory)
+    print(f"wrote {written} records under {directory}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -18,9 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from clinic_directory import vocab
+from clinic_directory.records import vocab
 
-SCHEMA_FILE = Path(__file__).parent / "schema" / "clinic.schema.json"
+SCHEMA_FILE = Path(__file__).parent.parent / "schema" / "clinic.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 

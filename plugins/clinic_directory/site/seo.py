@@ -5,13 +5,13 @@ Fictional sample clinics never appear in any of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from xml.sax.saxutils import escape
 
 from feedgenerator import Atom1Feed
 
-from clinic_directory.model import ClinicRecord
+from clinic_directory.records.model import ClinicRecord
 
 FEED_SIZE = 50
 
@@ -38,12 +38,17 @@ def robots_txt(site_url: str, *, indexable: bool) -> str:
 
 
 def recently_verified_feed(
-    records: Sequence[ClinicRecord], *, site_name: str, site_url: str, url_of
+    records: Sequence[ClinicRecord],
+    *,
+    site_name: str,
+    site_url: str,
+    listing_url: str,
+    url_of: Callable[[ClinicRecord], str],
 ) -> str:
     """Atom feed of the most recently added or re-verified clinics."""
     feed = Atom1Feed(
         title=f"{site_name}: recently verified clinics",
-        link=f"{site_url}/clinics/",
+        link=listing_url,
         feed_url=f"{site_url}/feeds/clinics.atom.xml",
         description="Clinics added to the directory or checked again against their sources.",
         language="en",

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from clinic_directory import vocab
-from clinic_directory.model import ClinicRecord
+from clinic_directory.records import vocab
+from clinic_directory.records.model import ClinicRecord
 
 CLINICS_VERSION = 1
 CSV_VERSION = 1

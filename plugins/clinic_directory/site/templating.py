@@ -15,9 +15,9 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from clinic_directory import vocab
-from clinic_directory.assets import asset_url
-from clinic_directory.structured_data import breadcrumbs_jsonld
+from clinic_directory.records import vocab
+from clinic_directory.site.assets import asset_url
+from clinic_directory.site.jsonld import breadcrumbs_jsonld
 
 #: Characters that could end a ``<script>`` block or open a comment inside it.
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
@@ -60,16 +60,13 @@ def term_link(context: Any, vocabulary: str, value: str) -> Markup:
 
 @pass_context
 def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = False) -> Markup:
-    """A list of linked terms, each with its one-line explanation when ``explain``.
-
-    Explanations are the same on every page, so site search leaves them out: a search
-    for a word in one should not list every clinic."""
+    """A list of linked terms, each with its one-line explanation when ``explain``."""
     items = []
     for value in values:
         item = term_link(context, vocabulary, value)
         if explain:
             explanation = _escaped(vocab.ALL[vocabulary].get(value))[1]
-            item = f'{item} <span class="explain" data-pagefind-ignore>{explanation}</span>'
+            item = f'{item} <span class="explain">{explanation}</span>'
         items.append(f"<li>{item}</li>")
     return Markup(f'<ul class="terms">{"".join(items)}</ul>')
 

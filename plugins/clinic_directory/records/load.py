@@ -3,11 +3,9 @@
 Records come from contributors, so nothing here trusts the file: only the YAML
 core types are accepted, aliases are refused (they are how "billion laughs"
 files blow up), and size, encoding and layout are checked before parsing.
-Values are built from the parser's events rather than by PyYAML's constructor so
-that every value and every key keeps its line and column for the error messages.
-Ordinary files are read by the compiled reader (``_fastyaml.c``), which gives the
-same values and positions about four times faster and steps aside for anything
-unusual; the reader here then reads the file and says what is wrong.
+Values are built from the events of PyYAML's parser (libyaml's, through
+``CSafeLoader``, where PyYAML has it) rather than by its constructor, so that
+every value and every key keeps its line and column for the error messages.
 """
 
 from __future__ import annotations
@@ -26,13 +24,6 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
 from clinic_directory.errors import Problem, Severity
-
-try:  # the compiled reader is optional: built where libyaml's headers were found
-    from clinic_directory._fastyaml import read_record as _read_ordinary_record
-except ImportError:
-    _read_ordinary_record = None
-#: Whether ordinary files are read by the compiled reader (reported by the benchmark).
-HAS_COMPILED_READER = _read_ordinary_record is not None
 
 #: Largest record file accepted; a real record is a few kilobytes.
 MAX_FILE_BYTES = 64 * 1024
@@ -131,11 +122,7 @@ def load_file(path: Path, *, root: Path) -> LoadedFile:
         _check_location(path, root)
         text = _read_text(path)
         _check_layout(text)
-        read = _read_ordinary_record and _read_ordinary_record(text, _reads_as_text)
-        if read:
-            loaded.data, loaded.positions, loaded.key_positions, loaded.raw_scalars = read
-        else:
-            loaded.data = _EventReader(loaded, text).document()
+        loaded.data = _EventReader(loaded, text).document()
     except _RecordError as error:
         loaded.data = None
         loaded.problems.append(
@@ -372,10 +359,6 @@ def _implicit_tag(text: str) -> str:
         if regexp.match(text):
             return tag
     return _STR
-
-
-def _reads_as_text(plain: str) -> bool:
-    return _implicit_tag(plain) == _STR
 
 
 def _date_text(constructor: SafeConstructor, node: ScalarNode) -> str:

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 #: Bumped when the stored form of an entry changes.
 FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def fingerprint(*inputs: str) -> str:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
-from clinic_directory import vocab
-from clinic_directory.model import ClinicRecord, comparable_session_price
+from clinic_directory.records import vocab
+from clinic_directory.records.model import ClinicRecord, comparable_session_price
 
 _DRUG_NAMES = MappingProxyType({"esketamine_nasal": "esketamine"})
 _DAY_NAMES = MappingProxyType({term.value: term.label for term in vocab.DAYS})

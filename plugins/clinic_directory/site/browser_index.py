@@ -11,16 +11,17 @@ raise ``INDEX_VERSION`` when the layout changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 import zipcodes
 
-from clinic_directory import vocab
-from clinic_directory.model import ClinicRecord
+from clinic_directory.records import vocab
+from clinic_directory.records.model import ClinicRecord
+from clinic_directory.site.urls import SiteUrls
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 CLINIC_DOCUMENT_VERSION = 1
 ZIP_TABLE_VERSION = 1
 
@@ -34,8 +35,6 @@ FLAGS = ("accepting_new_patients", "telehealth_consultations", "board_certified"
 RESIDENTIAL_ZIP_TYPES = frozenset({"STANDARD", "PO BOX", "UNIQUE"})
 #: The epoch that verification dates are counted from, in days.
 EPOCH = date(1970, 1, 1)
-#: Default site-relative URL of a clinic page, as ``CLINIC_URL`` defines it.
-DEFAULT_CLINIC_URL = "clinics/{state}/{slug}/"
 
 
 def derived_slug(name: str) -> str:
@@ -63,21 +62,6 @@ def _vocabulary_rows(vocabulary: vocab.Vocabulary) -> list[list[str]]:
     return [[term.value, term.label, term.explanation, term.guide] for term in vocabulary]
 
 
-def _url_pattern(
-    records: list[ClinicRecord], site_url_of: Callable[[ClinicRecord], str]
-) -> str | None:
-    """The one ``{state}``/``{slug}`` pattern every clinic URL follows, or None if they differ."""
-    if not records:
-        return DEFAULT_CLINIC_URL
-    first = records[0]
-    pattern = site_url_of(first).replace(first.state, "{state}", 1).replace(first.slug, "{slug}", 1)
-    matches = all(
-        site_url_of(record) == pattern.format(state=record.state, slug=record.slug)
-        for record in records
-    )
-    return pattern if matches else None
-
-
 class _IndexColumns:
     """Builds the column arrays of the index, one clinic at a time, in the build's order."""
 
@@ -86,7 +70,8 @@ class _IndexColumns:
         self.columns: dict[str, list[Any]] = {
             name: []
             for name in (
-                "state", "slug", "name", "city", "lat", "lon", "services",
+                "state", "slug", "name", "organization", "city", "zip", "clinicians",
+                "lat", "lon", "services",
                 "credentials", "specialties", "languages", "flags", "verified", "status",
             )
         }  # fmt: skip
@@ -99,7 +84,10 @@ class _IndexColumns:
         column["state"].append(self.positions["state"][record.state.upper()])
         column["slug"].append(0 if derived_slug(data["name"]) == record.slug else record.slug)
         column["name"].append(data["name"])
+        column["organization"].append(data.get("organization", 0))
         column["city"].append(data["address"]["city"])
+        column["zip"].append(data["address"]["postal_code"])
+        column["clinicians"].append([c["name"] for c in clinicians])
         self._add_location(record.location)
         column["services"].append([self._service(record, s) for s in data["services"]])
         column["credentials"].append(
@@ -161,32 +149,30 @@ def _redirects(records: list[ClinicRecord]) -> dict[str, str]:
     }
 
 
-def index_document(
-    records: list[ClinicRecord], *, site_url_of: Callable[[ClinicRecord], str]
-) -> dict[str, Any]:
+def index_document(records: list[ClinicRecord], urls: SiteUrls) -> dict[str, Any]:
     """The compact directory index (``/data/index.json``), clinics in the given order.
 
     The order is the neutral default order, so the build decides it and the
-    browser keeps it. ``site_url_of`` gives a clinic page's site-relative URL;
-    when every URL follows one pattern only the pattern is stored.
+    browser keeps it. Clinic pages and ``clinic.json`` files are found by the
+    URL patterns of the settings (``{state}``, ``{slug}``). Organisation, ZIP and
+    clinician names are there for the site search; an organisation is 0 when
+    the record names none.
     """
     columns = _IndexColumns()
     for record in records:
         columns.add(record)
-    document: dict[str, Any] = {
+    return {
         "version": INDEX_VERSION,
         "built": (records[0].today if records else date.today()).isoformat(),
         "count": len(records),
         "coordinate_scale": COORDINATE_SCALE,
         "flags": list(FLAGS),
-        "url": _url_pattern(records, site_url_of),
+        "url": urls.clinic_url,
+        "json_url": urls.clinic_json_save_as,
         "redirects": _redirects(records),
         "vocab": {name: _vocabulary_rows(vocabulary) for name, vocabulary in vocab.ALL.items()},
         "columns": columns.columns,
     }
-    if document["url"] is None:
-        document["columns"]["url"] = [site_url_of(record) for record in records]
-    return document
 
 
 def _labels_used(record: ClinicRecord) -> dict[str, dict[str, list[str]]]:
@@ -235,21 +221,14 @@ def _service_details(record: ClinicRecord, service: Mapping[str, Any]) -> dict[s
     }
 
 
-def clinic_document(
-    record: ClinicRecord, *, site_url_of: Callable[[ClinicRecord], str] | None = None
-) -> dict[str, Any]:
+def clinic_document(record: ClinicRecord, *, url: str) -> dict[str, Any]:
     """One clinic's full record and what the build derived from it (``clinic.json``).
 
     ``derived.services`` is aligned with ``record.services`` (and each ``prices``
     list with the service's prices), so the compare page can show every price
     with its date and whether it still counts. ``labels`` makes the file
-    readable without the index.
+    readable without the index; ``url`` is the clinic page's site-relative URL.
     """
-    url = (
-        site_url_of(record)
-        if site_url_of
-        else DEFAULT_CLINIC_URL.format(state=record.state, slug=record.slug)
-    )
     return {
         "version": CLINIC_DOCUMENT_VERSION,
         "id": record.identity,

@@ -1,0 +1,1 @@
+"""Reading, checking and modelling clinic records. Never imports Pelican."""

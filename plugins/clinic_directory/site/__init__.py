@@ -1,0 +1,1 @@
+"""The Pelican plugin: signals, the generator and everything it writes."""

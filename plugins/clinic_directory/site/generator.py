@@ -1,0 +1,336 @@
+"""The Pelican generator that turns validated records into the directory's pages.
+
+``generate_context`` validates every record once and builds content objects
+without writing anything (Pelican's two-phase contract); ``generate_output``
+writes the clinic, state and list pages through Pelican's writer, and the data
+files, assets and host files beside them. All per-build state lives on the
+generator instance, because Pelican reuses the process between rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from pelican.contents import Content
+from pelican.generators import Generator
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
+from clinic_directory.errors import InvalidRecordsError
+from clinic_directory.records import vocab
+from clinic_directory.records.geocode import GeocodeCache
+from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.schema import build_schema, schema_text
+from clinic_directory.records.validate import validate_paths
+from clinic_directory.site import browser_index, opendata
+from clinic_directory.site.assets import collect_theme_assets
+from clinic_directory.site.headers import content_security_policy, headers_file
+from clinic_directory.site.jsonld import clinic_jsonld
+from clinic_directory.site.map import map_setup_script
+from clinic_directory.site.seo import recently_verified_feed, robots_txt, sitemap_xml
+from clinic_directory.site.settings import DirectorySettings, read_settings
+from clinic_directory.site.urls import SiteUrls
+
+logger = logging.getLogger(__name__)
+
+#: Pages written from a template of the same name, and where.
+SITE_PAGES = (
+    ("index", "index.html"),
+    ("map", "map/index.html"),
+    ("compare", "compare/index.html"),
+    ("search", "search/index.html"),
+    ("404", "404.html"),
+)
+
+
+class Clinic(Content):
+    """A clinic page. The record rides along as data (``clinic.record``), never as
+    Pelican metadata, so a field called ``url`` or ``template`` means nothing here."""
+
+    default_template = "clinic"
+    mandatory_properties = ("title",)
+
+    def __init__(
+        self, record: ClinicRecord, urls: SiteUrls, *, settings: dict, context: dict
+    ) -> None:
+        metadata = {"title": record.name, "slug": record.slug, "state": record.state}
+        source = str(Path(settings["PATH"]).parent / record.source)
+        super().__init__(
+            "", metadata=metadata, settings=settings, source_path=source, context=context
+        )
+        self.record = record
+        self._url = urls.clinic(record.identity)
+        self._save_as = urls.clinic_file(record.identity)
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def save_as(self) -> str:
+        return self._save_as
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.record.data
+
+    @property
+    def is_listed(self) -> bool:
+        """Closed clinics keep their page but leave lists, maps and the index."""
+        return self.data["status"] != "closed"
+
+
+class State(URLWrapper):
+    """One state's listing (``STATE_URL``), named by its lower-case USPS code."""
+
+    def __init__(self, code: str, settings: dict) -> None:
+        super().__init__(code, settings)
+        self.code = code.upper()
+        self.label = vocab.STATES.label(self.code)
+        self.clinics: list[Clinic] = []
+
+
+def neutral_order_key(clinic: Clinic, salt: str) -> tuple[str, str, str]:
+    """State, then city, then a digest of the identity salted with the build month.
+
+    The digest rotates every month, so no name or slug can buy a lasting first place
+    (documented on the ordering page).
+    """
+    digest = hashlib.sha256(f"{salt}:{clinic.record.identity}".encode()).hexdigest()
+    return (
+        vocab.STATES.label(clinic.data["address"]["state"]),
+        clinic.data["address"]["city"].casefold(),
+        digest,
+    )
+
+
+class ClinicGenerator(Generator):
+    """Validates the records and writes every page and file that depends on them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options: DirectorySettings = read_settings(self.settings)
+        self.urls = SiteUrls.from_settings(self.settings)
+        self.clinics: list[Clinic] = []
+        self.states: list[State] = []
+
+    # -- context -----------------------------------------------------------------
+
+    def generate_context(self) -> None:
+        options = self.options
+        report = validate_paths(
+            [p for p in options.records_paths if p.exists()],
+            root=options.root,
+            publish=options.publish,
+            today=options.today,
+            geocode_cache=GeocodeCache.load(options.geocode_cache),
+            cache_folder=options.cache,
+        )
+        for warning in report.warnings:
+            logger.warning("%s", warning)
+        if not report.ok:
+            raise InvalidRecordsError(report.problems)
+
+        salt = options.today.strftime("%Y-%m")
+        self.clinics = sorted(
+            (
+                Clinic(r, self.urls, settings=self.settings, context=self.context)
+                for r in report.records
+            ),
+            key=lambda clinic: neutral_order_key(clinic, salt),
+        )
+        states: dict[str, State] = {}
+        for clinic in self.clinics:
+            self.add_source_path(clinic)
+            state = states.setdefault(
+                clinic.record.state, State(clinic.record.state, self.settings)
+            )
+            if clinic.is_listed:
+                state.clinics.append(clinic)
+        self.states = sorted(states.values(), key=lambda state: state.label)
+
+        self.assets = collect_theme_assets(Path(self.theme) / "static", options.vendor_assets)
+        self.assets.add_bytes("js/map-setup.js", self.map_script().encode())
+        self.context.update(
+            clinics=self.clinics,
+            listed_clinics=[c for c in self.clinics if c.is_listed],
+            clinic_states=self.states,
+            asset_manifest=self.assets,
+            directory=options,
+            urls=self.urls,
+            has_samples=any(c.record.is_sample for c in self.clinics),
+            CSP=content_security_policy(options.tile_origin),
+        )
+
+    def map_script(self) -> str:
+        return map_setup_script(
+            tile_url=self.options.tile_url,
+            attribution=self.options.tile_attribution,
+            max_zoom=self.options.tile_max_zoom,
+        )
+
+    # -- output ------------------------------------------------------------------
+
+    def generate_output(self, writer: Any) -> None:
+        for name, data in self.assets.outputs():
+            self.write_bytes(name, data)
+        for clinic in self.clinics:
+            self.write_clinic(writer, clinic)
+        self.write_listings(writer)
+        self.write_record_files()
+        self.write_json("data/zips.json", browser_index.zip_table())
+        self.write_text("schema/clinic.schema.json", schema_text())
+        self.write_text("_headers", headers_file(self.options.tile_origin))
+        self.write_discovery_files()
+        for template, name in SITE_PAGES:
+            self.write(writer, name, template, page_name=template)
+        self.write(
+            writer,
+            "data/index.html",
+            "data",
+            page_name="data",
+            data_files=opendata.FILES,
+            data_fields=opendata.schema_fields(build_schema()),
+            data_license_url=opendata.license_url(self.options.data_license),
+            data_versions=opendata.VERSIONS,
+        )
+
+    def write(self, writer: Any, name: str, template: str, **page: Any) -> None:
+        writer.write_file(
+            name,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            **page,
+        )
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        path = os.path.join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as file:
+            file.write(data)
+
+    def write_text(self, name: str, text: str) -> None:
+        self.write_bytes(name, text.encode("utf-8"))
+
+    def write_json(self, name: str, document: Any) -> None:
+        self.write_text(name, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+
+    def site_url(self, path: str) -> str:
+        return f"{self.settings['SITEURL']}/{path}"
+
+    def write_clinic(self, writer: Any, clinic: Clinic) -> None:
+        """A clinic's page and ``clinic.json``, and both again at each former identity
+        (a redirect page and a copy), so shared links and compare URLs never break."""
+        record = clinic.record
+        self.write(
+            writer,
+            clinic.save_as,
+            "clinic",
+            clinic=clinic,
+            jsonld=clinic_jsonld(record, self.site_url(clinic.url)),
+            edit_url=self.options.edit_url(record.source),
+            page_name="clinic",
+        )
+        document = browser_index.clinic_document(record, url=clinic.url)
+        self.write_json(self.urls.clinic_json(record.identity), document)
+        for old in record.data.get("previous_slugs", []):
+            self.write(
+                writer, self.urls.clinic_file(old), "redirect", clinic=clinic, page_name="redirect"
+            )
+            self.write_json(self.urls.clinic_json(old), document)
+
+    def listings(self) -> list[tuple[str, list[Clinic], list[Page], dict[str, Any]]]:
+        """Each paginated listing: its template, clinics, Pelican pages and extra context."""
+        urls = self.urls
+        found = [
+            (
+                "clinics",
+                self.context["listed_clinics"],
+                urls.clinics_index_save_as,
+                urls.clinics_index_url,
+                {},
+            ),
+            *(
+                ("state", state.clinics, state.save_as, state.url, {"state": state})
+                for state in self.states
+            ),
+        ]
+        listings = []
+        for template, clinics, save_as, url, page in found:
+            paginator = Paginator(save_as, url, clinics, self.settings, self.options.per_page)
+            pages = [paginator.page(number) for number in range(1, paginator.num_pages + 1)]
+            listings.append((template, clinics, pages, {"url": url, **page}))
+        return listings
+
+    def write_listings(self, writer: Any) -> None:
+        """``/clinics/`` and each state's pages, with Pelican's pagination variables.
+
+        Pagination is done here rather than by the writer, which paginates only the
+        lists Pelican knows (``articles``, ...), not ``clinics``.
+        """
+        for template, clinics, pages, page in self.listings():
+            for index, current in enumerate(pages):
+                self.write(
+                    writer,
+                    current.save_as,
+                    template,
+                    page_name=template,
+                    clinics=clinics,
+                    clinics_paginator=current.paginator,
+                    clinics_page=current,
+                    clinics_previous_page=pages[index - 1] if index else None,
+                    clinics_next_page=pages[index + 1] if index + 1 < len(pages) else None,
+                    **page,
+                )
+
+    def write_record_files(self) -> None:
+        """The files made of every record: the directory index and the open data.
+
+        Every clinic is in the open data, closed ones too (their status says so);
+        samples reach only development builds, where each carries ``sample: true``.
+        """
+        listed = [c.record for c in self.context["listed_clinics"]]
+        self.write_json("data/index.json", browser_index.index_document(listed, self.urls))
+        parts = [
+            opendata.record_export(clinic.record, self.site_url(clinic.url))
+            for clinic in self.clinics
+        ]
+        for name, text in opendata.downloads(
+            parts,
+            license_id=self.options.data_license,
+            schema_url=self.site_url("schema/clinic.schema.json"),
+        ):
+            self.write_text(opendata.FILES[name], text)
+
+    def write_discovery_files(self) -> None:
+        """Sitemap, robots.txt and feed: only real clinics, and only with absolute URLs."""
+        site_url = self.settings["SITEURL"]
+        indexable = site_url.startswith("https://") and not self.context["has_samples"]
+        self.write_text("robots.txt", robots_txt(site_url, indexable=indexable))
+        if not indexable:
+            return
+        self.write_text("sitemap.xml", sitemap_xml(self.sitemap_entries()))
+        self.write_text(
+            "feeds/clinics.atom.xml",
+            recently_verified_feed(
+                [c.record for c in self.context["listed_clinics"]],
+                site_name=self.settings["SITENAME"],
+                site_url=site_url,
+                listing_url=self.site_url(self.urls.clinics_index_url),
+                url_of=lambda record: self.site_url(self.urls.clinic(record.identity)),
+            ),
+        )
+
+    def sitemap_entries(self) -> list[tuple[str, Any]]:
+        paths = ["", "map/", "compare/", "data/"]
+        paths += [page.url for _, _, pages, _ in self.listings() for page in pages]
+        paths += [page.url for page in self.context.get("pages", [])]
+        entries: list[tuple[str, Any]] = [(self.site_url(path), None) for path in paths]
+        entries += [(self.site_url(c.url), c.record.last_verified) for c in self.clinics]
+        return entries

@@ -1,0 +1,68 @@
+"""Wiring into Pelican: settings at start-up, the generator, search and publishing at the end.
+
+Receivers are module-level functions because Pelican's signals hold weak
+references, and each one checks the plugin is enabled for *this* Pelican
+instance, because connections outlive the instance in the same process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pelican import signals
+from pelican.plugins._utils import plugin_enabled
+
+from clinic_directory.site.generator import ClinicGenerator
+from clinic_directory.site.publish import publication_of, stage
+from clinic_directory.site.search import index_site
+from clinic_directory.site.settings import apply_defaults, read_settings
+from clinic_directory.site.templating import FILTERS, GLOBALS
+
+PLUGIN_NAME = "clinic_directory"
+
+
+def _enabled(pelican: Any) -> bool:
+    return plugin_enabled(PLUGIN_NAME, pelican.settings.get("PLUGINS"))
+
+
+def initialize(pelican: Any) -> None:
+    """Default and check the settings once, make every template autoescape, and
+    send the output to a staging folder."""
+    if not _enabled(pelican):
+        return
+    settings = pelican.settings
+    apply_defaults(settings)
+    read_settings(settings)  # raises ConfigurationError naming the bad setting
+    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "autoescape": True}
+    settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
+    settings["JINJA_GLOBALS"] = {**GLOBALS, **settings.get("JINJA_GLOBALS", {})}
+    stage(pelican)
+
+
+def get_generators(pelican: Any) -> type[ClinicGenerator] | None:
+    """The first signal of every run (``pelican --autoreload`` runs many): start afresh."""
+    if not _enabled(pelican):
+        return None
+    publication_of(pelican).start()
+    return ClinicGenerator
+
+
+def finalize(pelican: Any) -> None:
+    """Index the finished site for search and publish it, unless an error was logged."""
+    if not _enabled(pelican):
+        return
+    publication = publication_of(pelican)
+    publication.check()
+    if read_settings(pelican.settings).search_index:
+        try:
+            index_site(publication.staging)
+        except Exception:
+            publication.abandon()
+            raise
+    publication.swap()
+
+
+def register() -> None:
+    signals.initialized.connect(initialize)
+    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finalize)
