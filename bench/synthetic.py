@@ -886,10 +886,17 @@ def write_records(records: Iterable[SyntheticRecord], root: Path) -> int:
     return written
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of records")
+    return number
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python bench/synthetic.py N DIR``: write N records into an empty folder."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("count", type=int, metavar="N", help="how many records to write")
+    parser.add_argument("count", type=_positive, metavar="N", help="how many records to write")
     parser.add_argument("directory", type=Path, metavar="DIR", help="an empty or new folder")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(

@@ -104,7 +104,7 @@ def build(workdir: Path, clinics: int, url: str) -> Path:
     if clinics:
         records.append(workdir / "records")
         subprocess.run(
-            [sys.executable, "-m", "clinic_directory", "generate", str(clinics), str(records[0])],
+            [sys.executable, str(ROOT / "bench" / "synthetic.py"), str(clinics), str(records[0])],
             cwd=ROOT,
             check=True,
         )

@@ -231,27 +231,3 @@ def test_published_schema_is_the_committed_file(tiny_site: TinySite) -> None:
     tiny_site.build(CLINIC_SEARCH_INDEX=False)
     committed = PROJECT / "plugins/clinic_directory/schema/clinic.schema.json"
     assert tiny_site.page("schema/clinic.schema.json") == committed.read_text(encoding="utf-8")
-
-
-def map_script(site: TinySite) -> str:
-    [script] = (site.output / "static/js").glob("map-setup.*.js")
-    return script.read_text(encoding="utf-8")
-
-
-def test_the_map_script_is_made_once_and_again_when_the_tiles_change(
-    tiny_site: TinySite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    tiny_site.add("tx/lantern-hill", record())
-    tiny_site.build()
-    first = map_script(tiny_site)
-
-    def folium_again(**_: object) -> str:
-        raise AssertionError("the map script was made again with nothing changed")
-
-    with monkeypatch.context() as patched:
-        patched.setattr("clinic_directory.site.generator.map_setup_script", folium_again)
-        tiny_site.build()
-    assert map_script(tiny_site) == first
-
-    tiny_site.build(CLINIC_TILE_URL="https://tiles.example/{z}/{x}/{y}.png")
-    assert '"https://tiles.example/{z}/{x}/{y}.png"' in map_script(tiny_site)

@@ -1,13 +1,17 @@
 """The guide keeps its promises to readers.
 
-Every page has its metadata and a dated review, cites its sources, makes none of
-the claims the lint rejects, reads at grade 10 or below, and links only to guide
-sections and directory filters that exist. The guide templates show the notice,
-the review date, structured data and the contents in reading order.
+Every page has its metadata and a review that is still current, names who
+reviewed it, declares the end date of any rule it states, cites its sources with
+links a reader can follow, publishes nothing it marks unchecked, makes none of the
+claims the lint rejects, reads at grade 10 or below, keeps directory links in one
+"Find a clinic" box after its facts, and links only to guide sections and
+directory filters that exist. The guide templates show the notice, the review,
+structured data and the contents in reading order.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import posixpath
@@ -19,10 +23,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jinja2
 import pytest
+from pelican.readers import MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
 
-from clinic_directory import vocab
-from clinic_directory.lint import find_overstatements
-from clinic_directory.templating import FILTERS
+from clinic_directory.records import vocab
+from clinic_directory.records.claims import find_overstatements
+from clinic_directory.site.guide_review import review_problems
+from clinic_directory.site.templating import FILTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE_DIR = ROOT / "content" / "guide"
@@ -45,7 +52,36 @@ _HEADING_ANCHOR = re.compile(r"^#{1,6} .*\{#([\w-]+)\}\s*$", re.MULTILINE)
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
 _SOURCES = re.compile(r"^## Sources \{#sources\}\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
 _SOURCE_ENTRY = re.compile(r"^(\d+)\. \S", re.MULTILINE)
+_SOURCE_LINE = re.compile(r"^\d+\. .*$", re.MULTILINE)
+_WEB_LINK = re.compile(r"\[[^\]]+\]\((https://[^)\s]+)\)")
 _CITATION = re.compile(r"\[(\d+(?:, \d+)*)\]")
+
+# The one box per page that holds the directory's "find clinics" links.
+_FIND_BOX = re.compile(
+    r'^<aside class="guide-find" aria-labelledby="find-a-clinic" markdown="1">\n'
+    r"\n## Find a clinic \{#find-a-clinic\}\n(.*?)^</aside>\n",
+    re.MULTILINE | re.DOTALL,
+)
+_DIRECTORY_LINK = re.compile(r"\]\((?:\.\./)+clinics/[^)]*\)")
+
+# Wording that publishes a statement beside a caveat that nobody checked it. The
+# guide leaves such statements out instead.
+_UNCHECKED = re.compile(
+    r"\b(?:not (?:yet )?confirmed|unconfirmed|could not (?:yet )?confirm"
+    r"|we (?:have|had) not (?:yet )?(?:checked|confirmed|read)|not yet checked|from memory)\b",
+    re.IGNORECASE,
+)
+# Kinds of source the guide replaced with primary ones: news reports, drug-summary
+# sites, a summary of a non-US label, law-firm notes, and clinic and vendor blogs.
+_REJECTED_SOURCES = re.compile(
+    r"\b(?:MedicineNet|MIMS|HealingMaps|Lexology|Wilson Sonsini|Crain's|STAT News|"
+    r"Becker's|MT Newswires|Osmind|Lopez Psychiatry|CareDoctor|KHN|Mental Health Weekly)\b"
+)
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+_STATED_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
 
 # The directory's filter query parameters and the values each accepts.
 _FLAG = {"1"}
@@ -105,6 +141,48 @@ def page_id(path: Path) -> str:
     return path.name
 
 
+def split_sources(text: str) -> tuple[str, str]:
+    """The page before its Sources section, and the Sources section ("" if none)."""
+    found = _SOURCES.search(text)
+    return (text[: found.start()], found.group(1)) if found else (text, "")
+
+
+def stated_dates(text: str) -> list[date]:
+    """Every date written out in full, such as ``31 December 2026``, in ``text``."""
+    return [
+        date(int(year), _MONTHS.index(month) + 1, int(day))
+        for day, month, year in _STATED_DATE.findall(text)
+    ]
+
+
+def date_bound_problems(text: str) -> list[str]:
+    """Dates still to come at the review that a page states without saying when it expires.
+
+    Such a date is a deadline, like the end of a temporary rule: the page must
+    declare ``Valid_until`` on or before it, and the review module holds
+    ``Review_by`` to ``Valid_until``, so the page is reviewed before the date passes.
+    """
+    meta = metadata(text)
+    reviewed = date.fromisoformat(meta["reviewed"])
+    body, _ = split_sources(text)
+    future = sorted({when for when in stated_dates(body) if when > reviewed})
+    if not future:
+        return []
+    if "valid_until" not in meta:
+        return [f"states {future[0]}, after its review: declare Valid_until and review by then"]
+    valid_until = date.fromisoformat(meta["valid_until"])
+    return [
+        f"states {when}, but Valid_until is later ({valid_until})"
+        for when in future
+        if when < valid_until
+    ]
+
+
+def read_page(path: Path) -> tuple[str, dict]:
+    """The page's HTML and metadata as Pelican's Markdown reader gives them."""
+    return MarkdownReader(copy.deepcopy(DEFAULT_CONFIG)).read(str(path))
+
+
 # --- each page ---------------------------------------------------------------------
 
 
@@ -125,6 +203,64 @@ def test_page_has_complete_metadata(path: Path) -> None:
     assert meta["order"].isdigit(), "Order must be a whole number"
     reviewed = date.fromisoformat(meta["reviewed"])
     assert reviewed <= date.today(), "Reviewed must be the date of a review that happened"
+    assert date.fromisoformat(meta["review_by"]) > reviewed, "add Review_by, after Reviewed"
+    assert meta.get("reviewer"), "add Reviewer: a team or a role, never an invented person"
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
+def test_page_review_is_complete_and_current_today(path: Path) -> None:
+    assert review_problems(metadata(path.read_text(encoding="utf-8")), date.today()) == []
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
+def test_page_states_no_date_bound_fact_past_its_review(path: Path) -> None:
+    assert date_bound_problems(path.read_text(encoding="utf-8")) == []
+
+
+def test_pages_stating_the_telehealth_rule_end_declare_it() -> None:
+    texts = {path.name: path.read_text(encoding="utf-8") for path in ALL_PAGES}
+    dated = {name: metadata(text) for name, text in texts.items() if "31 December 2026" in text}
+
+    assert {"law-and-regulation.md", "routes.md"} <= set(dated)
+    for meta in dated.values():
+        assert meta["valid_until"] == "2026-12-31"
+        assert date.fromisoformat(meta["review_by"]) <= date(2026, 12, 31)
+
+
+def test_a_future_date_without_a_valid_until_is_caught() -> None:
+    header = "Title: T\nReviewed: 2026-12-05\nReview_by: 2027-06-05\n\n"
+    rule = "A temporary rule runs through 31 December 2026.\n"
+    history = "The rule took effect on 12 August 1999.\n"
+    declared = header.replace("\n\n", "\nValid_until: 2026-12-31\n\n")
+    too_late = header.replace("\n\n", "\nValid_until: 2027-03-01\n\n")
+
+    assert date_bound_problems(header + history) == []
+    assert date_bound_problems(header + rule) == [
+        "states 2026-12-31, after its review: declare Valid_until and review by then"
+    ]
+    assert date_bound_problems(declared + rule) == []
+    assert date_bound_problems(too_late + rule) == [
+        "states 2026-12-31, but Valid_until is later (2027-03-01)"
+    ]
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
+def test_page_publishes_nothing_marked_unchecked(path: Path) -> None:
+    found = _UNCHECKED.findall(path.read_text(encoding="utf-8"))
+
+    assert found == [], "leave an unchecked statement out rather than publish it with a caveat"
+
+
+def test_the_unchecked_wording_check_can_fail() -> None:
+    published = "Remission was 22.5%; not confirmed. Authors unconfirmed. We have not yet checked."
+    careful = "The FDA has not checked compounded ketamine for safety."
+
+    assert _UNCHECKED.findall(published) == [
+        "not confirmed",
+        "unconfirmed",
+        "We have not yet checked",
+    ]
+    assert _UNCHECKED.findall(careful) == []
 
 
 def test_pages_have_distinct_reading_order() -> None:
@@ -147,6 +283,30 @@ def test_page_lists_numbered_sources_and_cites_each(path: Path) -> None:
     assert cited == set(numbers), "every citation needs a source and every source a citation"
 
 
+@pytest.mark.parametrize("path", TOPIC_PAGES, ids=page_id)
+def test_every_source_line_has_a_link_a_reader_can_follow(path: Path) -> None:
+    _, sources = split_sources(path.read_text(encoding="utf-8"))
+    lines = _SOURCE_LINE.findall(sources)
+
+    assert lines
+    assert [line for line in lines if not _WEB_LINK.search(line)] == []
+
+
+def test_the_source_link_check_catches_a_line_without_a_link() -> None:
+    sources = "\n1. A paper. [doi:10.1/x](https://doi.org/10.1/x)\n2. A news story, 2018.\n"
+
+    lines = _SOURCE_LINE.findall(sources)
+
+    assert [line for line in lines if not _WEB_LINK.search(line)] == ["2. A news story, 2018."]
+
+
+@pytest.mark.parametrize("path", TOPIC_PAGES, ids=page_id)
+def test_sources_are_not_the_news_or_summary_sites_the_guide_replaced(path: Path) -> None:
+    _, sources = split_sources(path.read_text(encoding="utf-8"))
+
+    assert _REJECTED_SOURCES.findall(sources) == []
+
+
 @pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
 def test_page_makes_no_claim_the_lint_rejects(path: Path) -> None:
     hits = find_overstatements(path.read_text(encoding="utf-8"))
@@ -159,6 +319,44 @@ def test_page_reads_at_grade_ten_or_below(path: Path) -> None:
     grade = readability.grade(readability.body_prose(path.read_text(encoding="utf-8")))
 
     assert grade <= readability.MAX_GRADE, f"{path.name} reads at grade {grade:.1f}"
+
+
+# --- the claims lint: phrases this review removed from the guide ---------------------
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Ketamine is a new kind of antidepressant.",
+        "They were the first antidepressants with proven fast action.",
+        'Remission: few or no symptoms left. This guide calls it "getting well".',
+        "63% got well with ECT, against 46% with ketamine.",
+        "So ask the clinic when it is safe for you to drive.",
+        "You can drive yourself home after an hour.",
+        "This figure comes from a news report; not confirmed.",
+        "AANA practice considerations. Year not confirmed.",
+        "We could not confirm how long a typical visit takes.",
+        "For adults who have sudden suicidal thoughts or actions.",
+        "Some people do not improve.",
+    ],
+)
+def test_lint_rejects_the_phrases_this_review_removed(claim: str) -> None:
+    assert find_overstatements(claim), f"the lint should reject: {claim}"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Generic ketamine is not an approved antidepressant.",
+        "Remission means a score below a set cut-off at the time it was measured.",
+        "After esketamine, do not drive until the next day, after a restful night's sleep.",
+        "For adults with acute suicidal thoughts or behavior.",
+        "Many people do not respond.",
+        "The FDA has not checked compounded ketamine for safety.",
+    ],
+)
+def test_lint_leaves_the_careful_wording_alone(statement: str) -> None:
+    assert find_overstatements(statement) == []
 
 
 # --- links -------------------------------------------------------------------------
@@ -187,8 +385,13 @@ def test_every_vocabulary_guide_link_reaches_a_section() -> None:
 def test_links_reach_existing_guide_sections_and_directory_filters(path: Path) -> None:
     pages = _page_anchors()
     here = page_url(path)
-    broken = []
-    for target in _LINK_TARGET.findall(path.read_text(encoding="utf-8")):
+    body, sources = split_sources(path.read_text(encoding="utf-8"))
+    broken = [
+        f"{target}: a source link must use https"
+        for target in _LINK_TARGET.findall(sources)
+        if urlsplit(target).scheme != "https"
+    ]
+    for target in _LINK_TARGET.findall(body):
         parts = urlsplit(target)
         if parts.scheme or target.startswith("/"):
             broken.append(f"{target}: use a relative link so the site works under a sub-path")
@@ -205,6 +408,38 @@ def test_links_reach_existing_guide_sections_and_directory_filters(path: Path) -
             broken.append(f"{target}: links neither a guide page nor the directory")
 
     assert broken == []
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
+def test_directory_links_sit_in_one_find_a_clinic_box_after_the_facts(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    boxes = list(_FIND_BOX.finditer(text))
+
+    assert len(boxes) == 1, 'add one <aside class="guide-find" ...> box per page'
+    box = boxes[0]
+    outside = text[: box.start()] + text[box.end() :]
+    assert _DIRECTORY_LINK.findall(outside) == [], "move directory links into the box"
+    assert _DIRECTORY_LINK.findall(box.group(1)), "the box links to the directory"
+    after = text[box.end() :].lstrip("\n")
+    if path in TOPIC_PAGES:
+        assert after.startswith("## Sources {#sources}"), "put the box after the facts"
+    else:
+        assert after == ""
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
+def test_pelican_renders_the_box_as_an_aside_holding_every_directory_link(path: Path) -> None:
+    html, meta = read_page(path)
+    aside = re.search(
+        r'<aside aria-labelledby="find-a-clinic" class="guide-find">(.*?)</aside>', html, re.DOTALL
+    )
+
+    assert aside
+    assert '<h2 id="find-a-clinic">Find a clinic</h2>' in aside.group(1)
+    directory_links = re.compile(r'href="(?:\.\./)+clinics/')
+    assert directory_links.findall(aside.group(1))
+    assert len(directory_links.findall(html)) == len(directory_links.findall(aside.group(1)))
+    assert meta["review_by"] and meta["reviewer"]
 
 
 def _filter_problems(query: str) -> list[str]:
@@ -285,6 +520,10 @@ def test_script_passes_when_every_page_is_readable(tmp_path: Path) -> None:
     assert readability.main([str(tmp_path)]) == 0
 
 
+def test_script_passes_on_the_guide() -> None:
+    assert readability.main([str(GUIDE_DIR)]) == 0
+
+
 # --- the templates -----------------------------------------------------------------
 
 _STUB_BASE = (
@@ -357,12 +596,56 @@ def test_guide_template_describes_the_page_as_a_medical_web_page() -> None:
 
 
 def test_guide_template_names_the_reviewer_only_when_there_is_one() -> None:
-    page = _guide_page("1", "one", reviewer="Dr. Ana </script> Ruiz")
+    page = _guide_page("1", "one", reviewer="Editorial team </script> review")
 
     html = _render("guide.html", page, [page])
 
-    assert _jsonld(html)["reviewedBy"] == {"@type": "Person", "name": "Dr. Ana </script> Ruiz"}
+    assert _jsonld(html)["reviewedBy"] == {
+        "@type": "Organization",
+        "name": "Editorial team </script> review",
+    }
     assert html.count("</script>") == 1
+    assert "by Editorial team &lt;/script&gt; review." in html
+
+
+def test_guide_template_shows_when_the_next_review_is_due_and_when_a_rule_ends() -> None:
+    page = _guide_page("1", "one", review_by="2026-12-31", valid_until="2026-12-31")
+    plain = _guide_page("2", "two", review_by="2027-06-05")
+
+    html = _render("guide.html", page, [page])
+    plain_html = _render("guide.html", plain, [plain])
+
+    assert '</time>. Next review due by <time datetime="2026-12-31">2026-12-31</time>.' in html
+    assert (
+        '</time>. A rule described on this page applies until <time datetime="2026-12-31">' in html
+    )
+    assert 'Next review due by <time datetime="2027-06-05">' in plain_html
+    assert "applies until" not in plain_html
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
+def test_every_page_renders_its_review_in_the_page_and_its_structured_data(path: Path) -> None:
+    content, meta = read_page(path)
+    template = meta["template"] + ".html"
+    page = SimpleNamespace(
+        title=meta["title"],
+        summary=meta["summary"],
+        url=meta["url"],
+        order=meta["order"],
+        reviewed=meta["reviewed"],
+        review_by=meta["review_by"],
+        reviewer=meta["reviewer"],
+        valid_until=meta.get("valid_until", ""),
+        content=content,
+    )
+
+    html = _render(template, page, [page])
+    data = _jsonld(html)
+
+    assert data["lastReviewed"] == meta["reviewed"]
+    assert data["reviewedBy"] == {"@type": "Organization", "name": meta["reviewer"]}
+    assert f'Last reviewed <time datetime="{meta["reviewed"]}">' in html
+    assert f'Next review due by <time datetime="{meta["review_by"]}">' in html
 
 
 def test_guide_index_lists_the_other_pages_with_their_summaries() -> None:

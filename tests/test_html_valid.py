@@ -45,7 +45,7 @@ def pages_of_each_type() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("html-valid") / "site"
-    build_site(load_settings(ROOT / "pelicanconf.py"), output)
+    build_site({**load_settings(ROOT / "pelicanconf.py"), "OUTPUT_PATH": str(output)})
     return output
 
 

@@ -6,9 +6,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from sites import PROJECT, TinySite, record
 
@@ -35,7 +37,7 @@ def fetch(url: str, *, until: str = "", seconds: float = 60) -> str:
         time.sleep(0.5)
 
 
-def test_serve_rebuilds_when_a_record_changes(tiny_site: TinySite) -> None:
+def test_serve_rebuilds_when_a_record_changes_and_answers_unknown_paths_with_the_404_page(tiny_site: TinySite) -> None:
     path = tiny_site.add("tx/lantern-hill", record())
     settings_file = tiny_site.root / "servesettings.py"
     settings_file.write_text(
@@ -67,6 +69,11 @@ def test_serve_rebuilds_when_a_record_changes(tiny_site: TinySite) -> None:
         renamed = record(name="Lantern Hill Infusion Center")
         path.write_text(yaml.safe_dump(renamed, sort_keys=False), encoding="utf-8")
         assert "Lantern Hill Infusion Center" in fetch(page, until="Infusion Center")
+
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page/", timeout=5)
+        assert missing.value.code == 404
+        assert "Page not found" in missing.value.read().decode("utf-8")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -39,8 +39,9 @@ def test_explicit_settings_are_not_overwritten_by_defaults() -> None:
         ("CLINIC_PER_PAGE", 0, "CLINIC_PER_PAGE must be a positive whole number"),
         ("CLINIC_TILE_URL", "https://tiles.example/map.png", "CLINIC_TILE_URL must be"),
         ("CLINIC_REPO_URL", "http://github.com/x/y", "CLINIC_REPO_URL must be an https:// URL"),
-        ("CLINIC_RENDER_PROCESSES", 0, "CLINIC_RENDER_PROCESSES must be a positive whole number"),
-        ("CLINIC_RENDER_PROCESSES", "2", "CLINIC_RENDER_PROCESSES must be a positive whole number"),
+        ("CLINIC_URL", "clinics/{slug}/", r"CLINIC_URL must name \{state\} and \{slug\}"),
+        ("CLINIC_JSON_SAVE_AS", "clinics/{oops}.json", "CLINIC_JSON_SAVE_AS must name"),
+        ("STATE_URL", "states/", r"STATE_URL must name \{slug\}"),
     ],
 )
 def test_wrong_settings_fail_at_start_up_naming_the_setting(name, value, message) -> None:
@@ -68,9 +69,6 @@ def test_report_a_problem_link_names_the_clinic() -> None:
 
 
 def test_records_work_is_remembered_in_the_cache_folder_except_when_publishing() -> None:
-    assert (
-        read_settings(settings(CACHE_PATH="/site/cache")).record_cache.as_posix() == "/site/cache"
-    )
-    assert (
-        read_settings(settings(CACHE_PATH="/site/cache", CLINIC_PUBLISH=True)).record_cache is None
-    )
+    cache = read_settings(settings(CACHE_PATH="/site/cache")).cache
+    assert cache is not None and cache.as_posix() == "/site/cache/clinic-directory"
+    assert read_settings(settings(CACHE_PATH="/site/cache", CLINIC_PUBLISH=True)).cache is None

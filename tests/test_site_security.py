@@ -1,6 +1,6 @@
 """The built sample site, read as files: one security policy on every page and in the
-deploy headers, nothing inline that the policy would block, and external links that
-tell the other site nothing."""
+``_headers`` file the build writes for hosts, nothing inline that the policy would
+block, and external links that tell the other site nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from sites import PROJECT
 
 from clinic_directory.site.publish import build_site, load_settings
 
-HEADERS_FILE = PROJECT / "deploy" / "_headers"
 DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
 
 
@@ -75,7 +74,7 @@ def header_rules(text: str) -> dict[str, dict[str, str]]:
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The development build (samples included) with the default tile server."""
     output = tmp_path_factory.mktemp("security") / "site"
-    build_site(load_settings(PROJECT / "pelicanconf.py"), output)
+    build_site({**load_settings(PROJECT / "pelicanconf.py"), "OUTPUT_PATH": str(output)})
     return output
 
 
@@ -91,8 +90,8 @@ def pages(sample_site: Path) -> dict[str, PageFacts]:
     return found
 
 
-def test_every_page_carries_the_same_policy_as_the_deploy_headers(pages):
-    [headers] = header_rules(HEADERS_FILE.read_text(encoding="utf-8")).values()
+def test_every_page_carries_the_same_policy_as_the_host_headers(sample_site, pages):
+    [headers] = header_rules((sample_site / "_headers").read_text(encoding="utf-8")).values()
     policy = headers["Content-Security-Policy"]
     for name, facts in pages.items():
         if facts.meta.get("refresh"):  # a redirect page for a former identity
@@ -101,12 +100,13 @@ def test_every_page_carries_the_same_policy_as_the_deploy_headers(pages):
         assert facts.meta.get("referrer") == "strict-origin", name
 
 
-def test_the_deploy_headers_hold_the_agreed_values():
-    rules = header_rules(HEADERS_FILE.read_text(encoding="utf-8"))
+def test_the_host_headers_hold_the_agreed_values(sample_site):
+    rules = header_rules((sample_site / "_headers").read_text(encoding="utf-8"))
     assert list(rules) == ["/*"]
     headers = rules["/*"]
     assert headers["Referrer-Policy"] == "strict-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
     features = dict(item.strip().split("=", 1) for item in headers["Permissions-Policy"].split(","))
     assert features.pop("geolocation") == "(self)"
     assert set(features.values()) == {"()"}

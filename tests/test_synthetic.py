@@ -1,8 +1,10 @@
-"""The generated benchmark records: valid, varied, fictional and reproducible."""
+"""The generated benchmark records (``bench/synthetic.py``): valid, varied, fictional and
+reproducible."""
 
 from __future__ import annotations
 
 import random
+import sys
 import re
 from collections import Counter
 from datetime import date
@@ -12,16 +14,18 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from clinic_directory.cli import main
-from clinic_directory.synthetic import (
+from clinic_directory.records.validate import validate_paths
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from synthetic import (  # noqa: E402
     Gazetteer,
     PhoneBook,
     Place,
     YamlWriter,
     generate_records,
+    main,
     write_records,
 )
-from clinic_directory.records.validate import validate_paths
 
 TODAY = date(2026, 11, 1)
 FICTIONAL_PHONE = re.compile(r"\+1 [2-9]\d\d-555-01\d\d")
@@ -164,7 +168,7 @@ def test_yaml_writer_writes_dates_as_yaml_dates():
 def test_generate_command_writes_state_folders(tmp_path, capsys):
     target = tmp_path / "records"
 
-    status = main(["generate", "30", str(target), "--seed", "2", "--today", "2026-11-01"])
+    status = main(["30", str(target), "--seed", "2", "--today", "2026-11-01"])
 
     assert status == 0
     files = sorted(target.glob("*/*.yaml"))
@@ -179,13 +183,13 @@ def test_generate_command_writes_state_folders(tmp_path, capsys):
 def test_generate_command_refuses_a_folder_with_files(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
 
-    assert main(["generate", "5", str(tmp_path)]) == 1
-    assert "not an empty folder" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="not an empty folder"):
+        main(["5", str(tmp_path)])
     assert [path.name for path in tmp_path.iterdir()] == ["keep.txt"]
 
 
 def test_generate_command_refuses_zero_records(tmp_path):
     with pytest.raises(SystemExit) as exit_info:
-        main(["generate", "0", str(tmp_path / "none")])
+        main(["0", str(tmp_path / "none")])
     assert exit_info.value.code == 2
     assert not Path(tmp_path / "none").exists()

@@ -84,7 +84,7 @@ def tile_server() -> Iterator[str]:
 def _build(tmp: Path, overrides: dict[str, object]) -> Path:
     settings = load_settings(ROOT / "pelicanconf.py", overrides=overrides)
     output = tmp / "site"
-    build_site(settings, output)
+    build_site({**settings, "OUTPUT_PATH": str(output)})
     return output
 
 
@@ -93,11 +93,7 @@ def _site(tmp: Path, tile_server: str, sub_path: str) -> Iterator[Site]:
     serve_root.mkdir()
     server = _serve(functools.partial(_QuietHandler, directory=str(serve_root)))
     url = f"http://127.0.0.1:{server.server_address[1]}/{sub_path}"
-    overrides: dict[str, object] = {
-        "CLINIC_TILE_URL": f"{tile_server}/{{z}}/{{x}}/{{y}}.png",
-        # Split the search index as a large site's is, so every search merges shards.
-        "CLINIC_SEARCH_SHARD_PAGES": 8,
-    }
+    overrides: dict[str, object] = {"CLINIC_TILE_URL": f"{tile_server}/{{z}}/{{x}}/{{y}}.png"}
     if sub_path:
         overrides |= {"SITEURL": url.rstrip("/"), "RELATIVE_URLS": False}
     output = _build(tmp, overrides)

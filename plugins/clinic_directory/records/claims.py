@@ -134,6 +134,40 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:can |will |helps? (?:to )?)?prevents? suicide\b",
         "Neither ketamine nor esketamine has been shown to prevent suicide.",
     ),
+    _rule(
+        r"\bnew (?:kind|class|type) of antidepressants?\b"
+        r"|\bfirst (?:\w+ ){0,3}?antidepressants? (?:with|to have|to show) (?:proven )?(?:fast|rapid)",
+        "Generic ketamine is not an FDA-approved antidepressant; only esketamine is approved "
+        "for depression, and where these drugs fit among other treatments is not settled.",
+    ),
+    _rule(
+        r"\b(?:get|gets|getting|got|gotten) well\b",
+        "Remission in a trial means a depression score below a set cut-off at one time point, "
+        "not recovery; many people who respond relapse within weeks.",
+    ),
+    _rule(
+        r"\bask (?:the|your) (?:clinic|doctor|provider|prescriber|care team) when "
+        r"(?:it is|it's|you are|you're) (?:safe|ok|okay|fine|able) (?:for you )?to drive\b"
+        r"|\b(?:you can|you may|you are free to|safe to|able to) drive (?:yourself )?home\b",
+        "After esketamine, no driving or operating machinery until the next day, after a "
+        "restful night's sleep; after generic ketamine, not for at least 24 hours. Someone "
+        "else must take you home.",
+    ),
+    _rule(
+        r"\bnot (?:yet )?confirmed\b|\bunconfirmed\b|\bcould not (?:yet )?confirm\b"
+        r"|\bnot yet (?:checked|verified)\b",
+        "A statement whose source has not been checked is left out, not published with a "
+        "caveat.",
+    ),
+    _rule(
+        r"\bsudden suicidal (?:thoughts?|ideation|behaviou?rs?|actions?)\b",
+        "The esketamine label says acute suicidal ideation or behavior.",
+    ),
+    _rule(
+        r"\b(?:some|a few) (?:people|patients) (?:do not|don't|may not) (?:improve|respond)\b",
+        "In the large trials, about half or more of the people treated did not respond or did "
+        "not reach remission.",
+    ),
 )
 
 

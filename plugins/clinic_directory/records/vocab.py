@@ -60,6 +60,13 @@ def _vocabulary(name: str, *rows: tuple[str, ...]) -> Vocabulary:
     return Vocabulary(name, tuple(Term(*row) for row in rows))
 
 
+#: Shown with every at-home service, on clinic pages and in the finder's cards.
+AT_HOME_WARNING = (
+    "The FDA has warned that ketamine taken at home, with no clinician there to monitor "
+    "you, adds risk, and that compounded ketamine has not been evaluated by the FDA for "
+    "safety or effectiveness."
+)
+
 ROUTES_GUIDE = "guide/routes/"
 CONDITIONS_GUIDE = "guide/conditions/"
 CHOOSING_GUIDE = "guide/choosing-a-clinic/"
@@ -82,7 +89,7 @@ ROUTES = _vocabulary(
     (
         "esketamine_nasal",
         "Esketamine nasal spray (Spravato)",
-        "The FDA-approved nasal spray for treatment-resistant depression, used only under observation at a REMS-certified site.",
+        "The FDA-approved nasal spray (Spravato) for adults with treatment-resistant depression, with or without an antidepressant pill, and, with an antidepressant pill, for depressive symptoms in major depression with acute suicidal thoughts or behavior; used only under observation at a REMS-certified site.",
         ROUTES_GUIDE + "#esketamine-nasal",
     ),
     (
@@ -206,13 +213,13 @@ CREDENTIALS = _vocabulary(
     (
         "PhD",
         "PhD",
-        "A doctorate, often held by psychologists; does not allow prescribing.",
+        "A doctorate, often held by psychologists.",
         CHOOSING_GUIDE + "#who-treats-you",
     ),
     (
         "PsyD",
         "PsyD",
-        "Doctor of Psychology: a clinical psychologist; does not allow prescribing.",
+        "Doctor of Psychology: a clinical psychologist.",
         CHOOSING_GUIDE + "#who-treats-you",
     ),
     (
@@ -381,7 +388,7 @@ SAFETY_PRACTICES = _vocabulary(
     (
         "ride_home_required",
         "Ride home required",
-        "You must not drive after a session; the clinic asks that someone takes you home.",
+        "Someone else takes you home: no driving until the next day after a night's sleep (esketamine), or for at least 24 hours (ketamine).",
         "guide/what-to-expect/#afterwards",
     ),
 )

@@ -18,7 +18,7 @@ from typing import Any
 import zipcodes
 
 from clinic_directory.records import vocab
-from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.model import STALE_AFTER_DAYS, ClinicRecord
 from clinic_directory.site.urls import SiteUrls
 
 INDEX_VERSION = 2
@@ -167,6 +167,8 @@ def index_document(records: list[ClinicRecord], urls: SiteUrls) -> dict[str, Any
         "count": len(records),
         "coordinate_scale": COORDINATE_SCALE,
         "flags": list(FLAGS),
+        "stale_after_days": STALE_AFTER_DAYS,
+        "at_home_warning": vocab.AT_HOME_WARNING,
         "url": urls.clinic_url,
         "json_url": urls.clinic_json_save_as,
         "redirects": _redirects(records),

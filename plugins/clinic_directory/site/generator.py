@@ -13,30 +13,37 @@ import hashlib
 import json
 import logging
 import os
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-from clinic_directory.errors import InvalidRecordsError
+from clinic_directory.errors import ClinicDirectoryError, InvalidRecordsError
 from clinic_directory.records import vocab
+from clinic_directory.records.cache import RecordCache, fingerprint
 from clinic_directory.records.geocode import GeocodeCache
 from clinic_directory.records.model import ClinicRecord
 from clinic_directory.records.schema import build_schema, schema_text
 from clinic_directory.records.validate import validate_paths
 from clinic_directory.site import browser_index, opendata
 from clinic_directory.site.assets import collect_theme_assets
+from clinic_directory.site.guide_review import review_problems
 from clinic_directory.site.headers import content_security_policy, headers_file
 from clinic_directory.site.jsonld import clinic_jsonld
 from clinic_directory.site.map import map_setup_script
+from clinic_directory.site.publish import Publication
 from clinic_directory.site.seo import recently_verified_feed, robots_txt, sitemap_xml
 from clinic_directory.site.settings import DirectorySettings, read_settings
 from clinic_directory.site.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
+
+#: The browser's ZIP table, in the cache folder (see ``zip_table``).
+ZIP_CACHE_FILE = "zip-table.jsonl"
 
 #: Pages written from a template of the same name, and where.
 SITE_PAGES = (
@@ -85,6 +92,40 @@ class Clinic(Content):
         return self.data["status"] != "closed"
 
 
+class SiteWideOnlyError(ClinicDirectoryError):
+    """A clinic page's template used the list of all clinics."""
+
+
+class _NotOnClinicPages:
+    """Stands in for the all-clinics context while a clinic's own files render, so a
+    template that read other records there fails at once instead of going stale."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _refuse(self, *_: Any) -> NoReturn:
+        raise SiteWideOnlyError(
+            f"a clinic page's template uses {self.name!r}, the list of all clinics: a "
+            "clinic's files may show only its own record; link to the list or state page"
+        )
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = _refuse
+
+    def __getattr__(self, attribute: str) -> NoReturn:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        self._refuse()
+
+
+#: The context keys that hold every clinic, replaced on a clinic's own pages.
+ALL_CLINICS_KEYS = ("clinics", "listed_clinics", "clinic_states")
+
+
+def _digest(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class State(URLWrapper):
     """One state's listing (``STATE_URL``), named by its lower-case USPS code."""
 
@@ -112,6 +153,9 @@ def neutral_order_key(clinic: Clinic, salt: str) -> tuple[str, str, str]:
 class ClinicGenerator(Generator):
     """Validates the records and writes every page and file that depends on them."""
 
+    #: Set on the class the plugin hands Pelican for one run (see ``plugin``).
+    publication: Publication | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options: DirectorySettings = read_settings(self.settings)
@@ -135,6 +179,7 @@ class ClinicGenerator(Generator):
             logger.warning("%s", warning)
         if not report.ok:
             raise InvalidRecordsError(report.problems)
+        self.check_guide_reviews()
 
         salt = options.today.strftime("%Y-%m")
         self.clinics = sorted(
@@ -167,6 +212,13 @@ class ClinicGenerator(Generator):
             CSP=content_security_policy(options.tile_origin),
         )
 
+    def check_guide_reviews(self) -> None:
+        """Warn about guide pages whose review is missing, overdue or outlived by a rule."""
+        for page in self.context.get("pages", []):
+            if page.url.startswith("guide/"):
+                for problem in review_problems(page.metadata, self.options.today):
+                    logger.warning("%s: %s", page.get_relative_source_path(), problem)
+
     def map_script(self) -> str:
         return map_setup_script(
             tile_url=self.options.tile_url,
@@ -174,16 +226,32 @@ class ClinicGenerator(Generator):
             max_zoom=self.options.tile_max_zoom,
         )
 
+    def zip_table(self) -> dict[str, Any]:
+        """The ZIP table changes only with the ``zipcodes`` package, and reading that
+        takes two seconds: development builds keep it in the cache folder."""
+        if self.options.cache is None:
+            return browser_index.zip_table()
+        cache = RecordCache.open(
+            self.options.cache / ZIP_CACHE_FILE, fingerprint(version("zipcodes"))
+        )
+        table = cache.get("table")
+        if not isinstance(table, dict):
+            table = browser_index.zip_table()
+            cache.put("table", table)
+            cache.save()
+        return table
+
     # -- output ------------------------------------------------------------------
 
     def generate_output(self, writer: Any) -> None:
+        if self.publication is not None:  # the guide and policy pages carry search content
+            self.publication.search_pages = [page.save_as for page in self.context["pages"]]
         for name, data in self.assets.outputs():
             self.write_bytes(name, data)
-        for clinic in self.clinics:
-            self.write_clinic(writer, clinic)
+        self.write_clinics(writer)
         self.write_listings(writer)
         self.write_record_files()
-        self.write_json("data/zips.json", browser_index.zip_table())
+        self.write_json("data/zips.json", self.zip_table())
         self.write_text("schema/clinic.schema.json", schema_text())
         self.write_text("_headers", headers_file(self.options.tile_origin))
         self.write_discovery_files()
@@ -224,10 +292,57 @@ class ClinicGenerator(Generator):
     def site_url(self, path: str) -> str:
         return f"{self.settings['SITEURL']}/{path}"
 
-    def write_clinic(self, writer: Any, clinic: Clinic) -> None:
+    def write_clinics(self, writer: Any) -> None:
+        """Every clinic's files. A rebuild in a running ``serve`` copies the files of a
+        clinic whose record and templates did not change from the last run."""
+        remembered = self.publication.rendered if self.publication else None
+        if remembered is None:
+            for clinic in self.clinics:
+                self.write_clinic(writer, clinic)
+            return
+        site = self.site_key()
+        rendered: dict[str, list[tuple[str, bytes]]] = {}
+        for clinic in self.clinics:
+            key = _digest(
+                site,
+                clinic.record.identity,
+                clinic.record.source,
+                clinic.data,
+                clinic.record.location,
+            )
+            files = remembered.get(key)
+            if files is None:
+                files = [
+                    (name, self.read_output(name)) for name in self.write_clinic(writer, clinic)
+                ]
+            else:
+                for name, data in files:
+                    self.write_bytes(name, data)
+            rendered[key] = files
+        self.publication.rendered = rendered
+
+    def site_key(self) -> str:
+        """What every clinic's files depend on besides the record, in a running process."""
+        templates = Path(self.theme) / "templates"
+        sources = {
+            p.as_posix(): p.read_bytes().hex() for p in sorted(templates.rglob("*")) if p.is_file()
+        }
+        return _digest(
+            sources, self.assets.urls, self.options.today.isoformat(), self.context["has_samples"]
+        )
+
+    def read_output(self, name: str) -> bytes:
+        with open(os.path.join(self.output_path, name), "rb") as file:
+            return file.read()
+
+    def write_clinic(self, writer: Any, clinic: Clinic) -> list[str]:
         """A clinic's page and ``clinic.json``, and both again at each former identity
-        (a redirect page and a copy), so shared links and compare URLs never break."""
+        (a redirect page and a copy), so shared links and compare URLs never break.
+
+        The templates see only this clinic, never the list of all clinics, so that its
+        files depend on its own record alone (which ``write_clinics`` relies on)."""
         record = clinic.record
+        own_record_only = {key: _NotOnClinicPages(key) for key in ALL_CLINICS_KEYS}
         self.write(
             writer,
             clinic.save_as,
@@ -236,14 +351,23 @@ class ClinicGenerator(Generator):
             jsonld=clinic_jsonld(record, self.site_url(clinic.url)),
             edit_url=self.options.edit_url(record.source),
             page_name="clinic",
+            **own_record_only,
         )
+        files = [clinic.save_as, self.urls.clinic_json(record.identity)]
         document = browser_index.clinic_document(record, url=clinic.url)
-        self.write_json(self.urls.clinic_json(record.identity), document)
+        self.write_json(files[-1], document)
         for old in record.data.get("previous_slugs", []):
+            files += [self.urls.clinic_file(old), self.urls.clinic_json(old)]
             self.write(
-                writer, self.urls.clinic_file(old), "redirect", clinic=clinic, page_name="redirect"
+                writer,
+                files[-2],
+                "redirect",
+                clinic=clinic,
+                page_name="redirect",
+                **own_record_only,
             )
-            self.write_json(self.urls.clinic_json(old), document)
+            self.write_json(files[-1], document)
+        return files
 
     def listings(self) -> list[tuple[str, list[Clinic], list[Page], dict[str, Any]]]:
         """Each paginated listing: its template, clinics, Pelican pages and extra context."""

@@ -40,11 +40,16 @@ def initialize(pelican: Any) -> None:
 
 
 def get_generators(pelican: Any) -> type[ClinicGenerator] | None:
-    """The first signal of every run (``pelican --autoreload`` runs many): start afresh."""
+    """The first signal of every run (``pelican --autoreload`` runs many): start afresh.
+
+    Pelican wants a class; this run's is bound to its publication, which it tells
+    which pages to search.
+    """
     if not _enabled(pelican):
         return None
-    publication_of(pelican).start()
-    return ClinicGenerator
+    publication = publication_of(pelican)
+    publication.start()
+    return type(ClinicGenerator.__name__, (ClinicGenerator,), {"publication": publication})
 
 
 def finalize(pelican: Any) -> None:
@@ -55,7 +60,7 @@ def finalize(pelican: Any) -> None:
     publication.check()
     if read_settings(pelican.settings).search_index:
         try:
-            index_site(publication.staging)
+            index_site(publication.staging, publication.search_pages)
         except Exception:
             publication.abandon()
             raise

@@ -50,6 +50,12 @@ class Publication:
 
     final: Path
     errors: _ErrorLog = field(default_factory=_ErrorLog)
+    #: Site-relative files of the pages that carry search content (the guide and policies).
+    search_pages: list[str] = field(default_factory=list)
+    #: The files of each clinic as the last run wrote them, by what they depend on;
+    #: ``None`` (the default) keeps nothing. ``serve``, which runs Pelican again in the
+    #: same process after each edit, turns it on.
+    rendered: dict[str, list[tuple[str, bytes]]] | None = None
 
     @property
     def staging(self) -> Path:
@@ -64,6 +70,7 @@ class Publication:
         shutil.rmtree(self.staging, ignore_errors=True)
         self.stop_listening()
         self.errors = _ErrorLog()
+        self.search_pages = []
         logging.getLogger().addHandler(self.errors)
 
     def stop_listening(self) -> None:
@@ -135,6 +142,7 @@ def build_site(settings: dict[str, Any]) -> BuildResult:
         if publication is not None:
             publication.abandon()
         raise
-    final = publication_of(pelican).final
+    publication = getattr(pelican, ATTRIBUTE, None)  # none where the plugin is off
+    final = publication.final if publication else Path(pelican.output_path)
     files = sum(len(names) for _, _, names in os.walk(final))
     return BuildResult(final, files, time.perf_counter() - started)

@@ -3,7 +3,7 @@
 Pagefind reads the finished HTML, so it runs when Pelican has finished, on the
 staging folder, before the build is published; a failed index fails the build.
 Only elements marked ``data-pagefind-body`` (the guide and policy articles) are
-indexed. Clinics are searched in the browser from the directory's own data
+indexed (Pagefind drops unmarked pages once any page is marked). Clinics are searched in the browser from the directory's own data
 index (``/data/index.json``), which the finder loads anyway: indexing ten
 thousand clinic pages with Pagefind cost about a third of the build.
 """
@@ -11,9 +11,9 @@ thousand clinic pages with Pagefind cost about a third of the build.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from pagefind.service import get_executable
@@ -24,15 +24,16 @@ from clinic_directory.errors import ClinicDirectoryError
 BUNDLE_FOLDER = "pagefind"
 LANGUAGE = "en"
 
-logger = logging.getLogger(__name__)
-
 
 class SearchIndexError(ClinicDirectoryError):
     """Pagefind could not index the built site."""
 
 
-def index_site(site: Path) -> int:
+def index_site(site: Path, pages: Sequence[str] = ()) -> int:
     """Write Pagefind's bundle into ``site/pagefind/``; return how many pages it holds.
+
+    ``pages`` names the files that may carry search content; Pagefind reads only
+    those (it would otherwise parse every page of the site to find the marked ones).
 
     Pagefind's command line, not its Python service: the service answers that the
     files are written while writes may still be in flight (Pagefind issue #1271).
@@ -46,20 +47,12 @@ def index_site(site: Path) -> int:
         )
     command = [str(executable), "--site", ".", "--output-subdir", BUNDLE_FOLDER]
     command += ["--force-language", LANGUAGE, "--silent"]
+    if pages:
+        command += ["--glob", "{" + ",".join(pages) + "}"]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     run = subprocess.run(command, cwd=site, env=environment, capture_output=True, text=True)
     if run.returncode:
         said = " ".join((run.stderr or run.stdout).split())
-        raise SearchIndexError(
-            f"{site}: Pagefind stopped with exit code {run.returncode}: {said}"
-        )
-    entry = site / BUNDLE_FOLDER / "pagefind-entry.json"
-    if not entry.is_file():  # a site built without the directory's theme: nothing marked
-        logger.warning(
-            "%s: no page is marked data-pagefind-body, so no search index was written "
-            "(the directory's guide and policy templates mark their article with it)",
-            site,
-        )
-        return 0
-    languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
-    return sum(language["page_count"] for language in languages.values())
+        raise SearchIndexError(f"{site}: Pagefind stopped with exit code {run.returncode}: {said}")
+    entry = json.loads((site / BUNDLE_FOLDER / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from clinic_directory.errors import ConfigurationError
-from clinic_directory.site.urls import URL_DEFAULTS
+from clinic_directory.site.urls import URL_DEFAULTS, URL_PLACEHOLDERS
 
 OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {
@@ -121,6 +121,18 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
         raise ConfigurationError(
             f"CLINIC_TILE_URL must be an http(s) URL template with {{z}}/{{x}}/{{y}}, got {tile_url!r}"
         )
+    for name, placeholders in URL_PLACEHOLDERS.items():
+        try:
+            str(settings[name]).format(state="tx", slug="x")
+        except (KeyError, IndexError, ValueError):
+            named = False
+        else:
+            named = all(f"{{{p}}}" in str(settings[name]) for p in placeholders)
+        if not named:
+            raise ConfigurationError(
+                f"{name} must name {' and '.join(f'{{{p}}}' for p in placeholders)} "
+                f"and nothing else in braces, got {settings[name]!r}"
+            )
     vendor = settings["CLINIC_VENDOR_ASSETS"]
     if not isinstance(vendor, Mapping):
         raise ConfigurationError("CLINIC_VENDOR_ASSETS must map logical names to files")

@@ -25,6 +25,15 @@ URL_DEFAULTS: Mapping[str, str] = {
     "CLINICS_INDEX_SAVE_AS": "clinics/index.html",
 }
 
+#: What each pattern must name; a clinic's identity is ``{state}/{slug}``.
+URL_PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {
+    "CLINIC_URL": ("state", "slug"),
+    "CLINIC_SAVE_AS": ("state", "slug"),
+    "CLINIC_JSON_SAVE_AS": ("state", "slug"),
+    "STATE_URL": ("slug",),
+    "STATE_SAVE_AS": ("slug",),
+}
+
 
 @dataclass(frozen=True)
 class SiteUrls:

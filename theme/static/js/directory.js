@@ -14,7 +14,6 @@
   var INDEX_VERSION = 2;
   var EARTH_RADIUS_MILES = 3958.8;
   var DAY_MS = 86400000;
-  var STALE_AFTER_DAYS = 180;
   var COMPARE_MAX = 4;
   var PLACE_KEYS = ["near", "zip", "radius"];
   var FILTER_KEYS = [
@@ -149,6 +148,8 @@
       flagBits: flagBits,
       redirects: document_.redirects || {},
       built: Date.parse(document_.built) / DAY_MS,
+      staleAfterDays: document_.stale_after_days,
+      atHomeWarning: document_.at_home_warning,
       root: root
     };
   }
@@ -361,9 +362,9 @@
     });
   }
 
-  function verifiedText(days, builtDay) {
+  function verifiedText(days, index) {
     var date = new Date(days * DAY_MS).toISOString().slice(0, 10);
-    var stale = builtDay - days > STALE_AFTER_DAYS;
+    var stale = index.built - days > index.staleAfterDays;
     return {text: "Verified " + date, stale: stale};
   }
 

@@ -17,8 +17,6 @@
     "route", "condition", "credential", "specialty", "board", "insurance", "rems", "home",
     "max_price", "new", "telehealth", "lang", "state", "sort", "zip", "radius"
   ];
-  var AT_HOME_WARNING = "The FDA has cautioned that ketamine taken at home, with no clinician " +
-    "there to watch over you, adds risk. Ask how you would be monitored.";
 
   /* ---- ZIP codes and "City, ST", looked up in the browser ---- */
 
@@ -85,7 +83,7 @@
     this.layer = null;
     this.typingTimer = null;
     this.pages = el("nav", {"class": "finder-pages", "aria-label": "Result pages"});
-    this.notice = el("p", {"class": "at-home-warning finder-notice", hidden: true, text: AT_HOME_WARNING});
+    this.notice = el("p", {"class": "at-home-warning finder-notice", hidden: true, text: index.atHomeWarning});
     this.locationStatus = this.form.querySelector(".near-status");
     this.results.parentNode.insertBefore(this.notice, this.results);
     this.results.parentNode.insertBefore(this.pages, this.results.nextSibling);
@@ -300,7 +298,7 @@
     if (clinic.flags & bits.telehealth_consultations) {
       facts.push("Telehealth consultations");
     }
-    var verified = CD.verifiedText(clinic.verified, this.index.built);
+    var verified = CD.verifiedText(clinic.verified, this.index);
     var children = [
       el("h3", {}, [href ? el("a", {href: href, text: clinic.name}) : clinic.name]),
       el("p", {"class": "where", text: where.join(" · ")}),
@@ -317,7 +315,7 @@
         text: verified.text + (verified.stale ? " (over six months ago)" : "")})
     ];
     if (clinic.services.some(function (s) { return s.route === "at_home"; })) {
-      children.push(el("p", {"class": "at-home-warning", text: AT_HOME_WARNING}));
+      children.push(el("p", {"class": "at-home-warning", text: this.index.atHomeWarning}));
     }
     children.push(CD.compare.button(clinic.id, clinic.name));
     return el("li", {"class": "clinic-card", "data-id": clinic.id}, children);

@@ -6,9 +6,10 @@ import json
 from datetime import date
 from typing import Any
 
-from clinic_directory.site import browser_index as export
 from clinic_directory.records import vocab
 from clinic_directory.records.model import ClinicRecord
+from clinic_directory.site import browser_index as export
+from clinic_directory.site.urls import SiteUrls
 
 TODAY = date(2026, 11, 22)
 
@@ -60,6 +61,9 @@ def record(state: str, slug: str, location=(30.27312, -97.74109), **fields: Any)
     return ClinicRecord(state, slug, f"clinics/{state}/{slug}.yaml", data, location, today=TODAY)
 
 
+URLS = SiteUrls.from_settings({})
+
+
 def page_url(r: ClinicRecord) -> str:
     return f"clinics/{r.state}/{r.slug}/"
 
@@ -73,7 +77,7 @@ def test_index_columns_decode_to_each_clinics_facts():
         record("tx", "riverside-ketamine-clinic"),
         record("tx", "riverside-north", location=(30.4, -97.7), name="Riverside North Clinic"),
     ]
-    doc = export.index_document(records, site_url_of=page_url)
+    doc = export.index_document(records, URLS)
     columns = doc["columns"]
 
     assert doc["count"] == 2 and doc["url"] == "clinics/{state}/{slug}/"
@@ -106,19 +110,27 @@ def test_index_columns_decode_to_each_clinics_facts():
 
 def test_index_keeps_the_builds_order_and_lists_renames():
     renamed = record("ny", "hudson-mind", name="Hudson Mind", previous_slugs=["ny/old-hudson"])
-    doc = export.index_document(
-        [renamed, record("tx", "riverside-ketamine-clinic")], site_url_of=page_url
-    )
+    doc = export.index_document([renamed, record("tx", "riverside-ketamine-clinic")], URLS)
     assert [vocab.STATES.values[i] for i in doc["columns"]["state"]] == ["NY", "TX"]
     assert doc["redirects"] == {"ny/old-hudson": "ny/hudson-mind"}
 
 
-def test_index_stores_each_url_when_they_follow_no_single_pattern():
-    records = [record("tx", "a-clinic", name="A Clinic"), record("tx", "b-clinic", name="B Clinic")]
-    urls = {"a-clinic": "clinics/tx/a-clinic/", "b-clinic": "special/b/"}
-    doc = export.index_document(records, site_url_of=lambda r: urls[r.slug])
-    assert doc["url"] is None
-    assert doc["columns"]["url"] == ["clinics/tx/a-clinic/", "special/b/"]
+def test_index_finds_pages_and_documents_by_the_settings_patterns():
+    urls = SiteUrls.from_settings(
+        {"CLINIC_URL": "providers/{state}/{slug}/", "CLINIC_JSON_SAVE_AS": "api/{state}/{slug}.json"}
+    )
+    doc = export.index_document([record("in", "a-clinic", name="A Clinic")], urls)
+    assert doc["url"] == "providers/{state}/{slug}/"
+    assert doc["json_url"] == "api/{state}/{slug}.json"
+
+
+def test_index_carries_what_site_search_matches():
+    named = record("tx", "riverside-ketamine-clinic", organization="Riverside Health Partners")
+    doc = export.index_document([named, record("tx", "riverside-north")], URLS)
+    columns = doc["columns"]
+    assert columns["organization"] == ["Riverside Health Partners", 0]
+    assert columns["zip"] == ["78701", "78701"]
+    assert columns["clinicians"][0] == ["Dana Ortiz", "Lee Park"]
 
 
 def test_stale_price_and_missing_location_in_the_index():
@@ -126,14 +138,14 @@ def test_stale_price_and_missing_location_in_the_index():
     old.data["services"][0]["prices"] = [
         {"amount": 400, "unit": "session", "observed": "2025-01-02"}
     ]
-    doc = export.index_document([old], site_url_of=page_url)
+    doc = export.index_document([old], URLS)
     assert doc["columns"]["services"][0][0][1] is None
     assert doc["columns"]["lat"] == [None]
 
 
 def test_contributor_text_stays_data_in_the_index():
     hostile = "</script><img src=x onerror=alert(1)> ${document.title}"
-    doc = export.index_document([record("tx", "x-clinic", name=hostile)], site_url_of=page_url)
+    doc = export.index_document([record("tx", "x-clinic", name=hostile)], URLS)
     assert doc["columns"]["name"] == [hostile]
     assert doc["columns"]["slug"] == ["x-clinic"]
 
@@ -143,7 +155,7 @@ def test_clinic_document_has_the_record_prices_and_labels():
     r.data["services"][0]["prices"].append(
         {"amount": 900, "unit": "session", "observed": "2025-01-02"}
     )
-    doc = export.clinic_document(r)
+    doc = export.clinic_document(r, url=page_url(r))
     assert doc["id"] == "tx/riverside-ketamine-clinic"
     assert doc["url"] == "clinics/tx/riverside-ketamine-clinic/"
     assert doc["record"] is r.data

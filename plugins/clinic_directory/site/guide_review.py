@@ -1,0 +1,91 @@
+"""Whether a guide page's review dates still hold.
+
+Guide pages state medical and legal facts that go out of date, so each page says
+when it was reviewed (``Reviewed``), by whom (``Reviewer``) and when it must be
+reviewed again (``Review_by``). A page that states a rule with an end date, such
+as a temporary federal rule, also says when that rule ends (``Valid_until``) and
+must be reviewed by then. This module turns those promises into plain messages
+the build can log as warnings, before a page outlives what it says.
+
+It is pure: it never imports Pelican and never reads the clock; the caller passes
+the page's metadata (keys as Pelican gives them, lower case) and today's date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+
+#: Metadata every guide page must carry, as written in the page header.
+REQUIRED_FIELDS: tuple[str, ...] = ("Reviewed", "Review_by", "Reviewer")
+#: Metadata that holds a date, written as YYYY-MM-DD.
+DATE_FIELDS: tuple[str, ...] = ("Reviewed", "Review_by", "Valid_until")
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def review_problems(metadata: Mapping[str, object], today: date) -> list[str]:
+    """What is missing, malformed or out of date in a page's review metadata.
+
+    An empty list means the page's review is complete and current. Keys are
+    matched without regard to case, so both Pelican's lower-case metadata and the
+    page header's own spelling work.
+    """
+    fields = {str(key).lower(): value for key, value in metadata.items()}
+    problems = [
+        f"{name} is missing: add '{name}: ...' to the page header"
+        for name in REQUIRED_FIELDS
+        if not str(fields.get(name.lower()) or "").strip()
+    ]
+    dates: dict[str, date] = {}
+    for name in DATE_FIELDS:
+        value = fields.get(name.lower())
+        if value is None or not str(value).strip():
+            continue
+        parsed = _as_date(value)
+        if parsed is None:
+            problems.append(f"{name} is {str(value).strip()!r}, not a date written as YYYY-MM-DD")
+        else:
+            dates[name] = parsed
+
+    reviewed = dates.get("Reviewed")
+    review_by = dates.get("Review_by")
+    valid_until = dates.get("Valid_until")
+    if reviewed and reviewed > today:
+        problems.append(
+            f"Reviewed is {reviewed}, a date still to come: give the date the review took place"
+        )
+    if reviewed and review_by and review_by < reviewed:
+        problems.append(f"Review_by ({review_by}) is before Reviewed ({reviewed})")
+    if review_by and review_by < today:
+        problems.append(
+            f"the review was due by {review_by}: check the page against its sources, "
+            "then update Reviewed and Review_by"
+        )
+    if valid_until and valid_until < today:
+        problems.append(
+            f"the page states a rule that ended on {valid_until}: say what applies now, "
+            "then update Valid_until"
+        )
+    if valid_until and review_by and review_by > valid_until:
+        problems.append(
+            f"Review_by ({review_by}) is after Valid_until ({valid_until}): a page must be "
+            "reviewed by the day the rule it states ends"
+        )
+    return problems
+
+
+def _as_date(value: object) -> date | None:
+    """A date from metadata: a date object as is, or text written as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
