@@ -1,9 +1,10 @@
-"""The site's security headers, defined once.
+"""The site's security headers, defined once, in each form a host reads.
 
 Every page carries the Content-Security-Policy and the referrer policy in
 ``<meta>`` tags (all a host like GitHub Pages sends); hosts that read a
 ``_headers`` file (Netlify, Cloudflare Pages) get the full set from the same
-definition, written into the site by the build.
+definition, written into the site by the build; nginx and Caddy get a snippet
+(``clinic-directory headers``).
 """
 
 from __future__ import annotations
@@ -48,3 +49,29 @@ def headers_file(tile_origin: str) -> str:
     lines = ["# Written by the build from the site's one security policy; do not edit.", "/*"]
     lines += [f"  {name}: {value}" for name, value in response_headers(tile_origin).items()]
     return "\n".join(lines) + "\n"
+
+
+def nginx_snippet(tile_origin: str) -> str:
+    """``add_header`` lines for the ``server`` or ``location`` block that serves the site."""
+    lines = [
+        "# Written by `clinic-directory headers --format nginx`; include it in the server block."
+    ]
+    lines += [
+        f'add_header {name} "{value}" always;'
+        for name, value in response_headers(tile_origin).items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def caddy_snippet(tile_origin: str) -> str:
+    """A ``header`` directive for the Caddyfile site block that serves the site."""
+    lines = [
+        "# Written by `clinic-directory headers --format caddy`; paste it into the site block.",
+        "header {",
+    ]
+    lines += [f'\t{name} "{value}"' for name, value in response_headers(tile_origin).items()]
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+#: Each host format, by the name the command line takes.
+FORMATS = {"netlify": headers_file, "nginx": nginx_snippet, "caddy": caddy_snippet}
