@@ -50,9 +50,10 @@ def build_fixture(root: Path) -> Path:
 
 def snapshot(output: Path) -> dict[str, str]:
     files = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
-    found = {"files.txt": normalised("\n".join(files) + "\n")}
+    found = {"files.golden": normalised("\n".join(files) + "\n")}
     for page in PAGES:
-        found[page.replace("/", "__")] = normalised((output / page).read_text(encoding="utf-8"))
+        name = page.replace("/", "__") + ".golden"
+        found[name] = normalised((output / page).read_text(encoding="utf-8"))
     return found
 
 
@@ -60,7 +61,7 @@ def test_the_fixture_site_matches_the_approved_output(tmp_path: Path) -> None:
     found = snapshot(build_fixture(tmp_path))
     for name, text in found.items():
         approved = (GOLDEN / name).read_text(encoding="utf-8")
-        assert text == approved, f"{name} changed: run `python tests/test_golden.py` if intended"
+        assert text == approved, f"{name} changed: run `make golden` if intended"
 
 
 if __name__ == "__main__":
