@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from pelican import signals
-from pelican.plugins._utils import plugin_enabled
 
 from clinic_directory.site.generator import ClinicGenerator
 from clinic_directory.site.publish import publication_of, stage
@@ -22,7 +21,8 @@ PLUGIN_NAME = "clinic_directory"
 
 
 def _enabled(pelican: Any) -> bool:
-    return plugin_enabled(PLUGIN_NAME, pelican.settings.get("PLUGINS"))
+    """Pelican lists the names of the plugins it registered in ``PLUGINS``."""
+    return PLUGIN_NAME in (pelican.settings.get("PLUGINS") or ())
 
 
 def initialize(pelican: Any) -> None:
