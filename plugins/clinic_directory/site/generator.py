@@ -13,6 +13,8 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Sequence
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn
@@ -36,6 +38,7 @@ from clinic_directory.site.headers import content_security_policy, headers_file
 from clinic_directory.site.jsonld import clinic_jsonld
 from clinic_directory.site.map import map_setup_script
 from clinic_directory.site.publish import Publication
+from clinic_directory.site.render_pool import processes_for, write_in_workers
 from clinic_directory.site.seo import recently_verified_feed, robots_txt, sitemap_xml
 from clinic_directory.site.settings import DirectorySettings, read_settings
 from clinic_directory.site.urls import SiteUrls
@@ -150,6 +153,24 @@ def neutral_order_key(clinic: Clinic, salt: str) -> tuple[str, str, str]:
     )
 
 
+#: A page number no listing reaches, written as ``{number}`` in a listing's page URL pattern.
+_PAGE_NUMBER_MARK = 987_654_321
+
+
+def pagination(pages: list[Page], index: int) -> dict[str, Any]:
+    """Pelican's pagination variables for one page of a listing, plus the pattern of
+    its page URLs, from which the browser pages the same way (``finder.js``)."""
+    paginator = pages[index].paginator
+    pattern = paginator.page(_PAGE_NUMBER_MARK).url.replace(str(_PAGE_NUMBER_MARK), "{number}")
+    return {
+        "clinics_paginator": paginator,
+        "clinics_page": pages[index],
+        "clinics_previous_page": pages[index - 1] if index else None,
+        "clinics_next_page": pages[index + 1] if index + 1 < len(pages) else None,
+        "clinics_page_pattern": pattern,
+    }
+
+
 class ClinicGenerator(Generator):
     """Validates the records and writes every page and file that depends on them."""
 
@@ -255,8 +276,16 @@ class ClinicGenerator(Generator):
         self.write_text("schema/clinic.schema.json", schema_text())
         self.write_text("_headers", headers_file(self.options.tile_origin))
         self.write_discovery_files()
+        everything = self.listings()[0]
         for template, name in SITE_PAGES:
-            self.write(writer, name, template, page_name=template)
+            # Without JavaScript, /map/ lists what the map would show: the first page of
+            # every clinic, whose pager goes on to /clinics/page/2/.
+            listing = (
+                {"clinics": everything[1], **pagination(everything[2], 0)}
+                if template == "map"
+                else {}
+            )
+            self.write(writer, name, template, page_name=template, **listing)
         self.write(
             writer,
             "data/index.html",
@@ -297,8 +326,16 @@ class ClinicGenerator(Generator):
         clinic whose record and templates did not change from the last run."""
         remembered = self.publication.rendered if self.publication else None
         if remembered is None:
-            for clinic in self.clinics:
-                self.write_clinic(writer, clinic)
+            processes = processes_for(len(self.clinics))
+            if processes > 1:
+                write_in_workers(
+                    self.clinics,
+                    partial(self.write_clinic_share, writer),
+                    processes=processes,
+                    context=self.context,
+                )
+            else:
+                self.write_clinic_share(writer, self.clinics)
             return
         site = self.site_key()
         rendered: dict[str, list[tuple[str, bytes]]] = {}
@@ -321,11 +358,17 @@ class ClinicGenerator(Generator):
             rendered[key] = files
         self.publication.rendered = rendered
 
+    def write_clinic_share(self, writer: Any, clinics: Sequence[Clinic]) -> None:
+        for clinic in clinics:
+            self.write_clinic(writer, clinic)
+
     def site_key(self) -> str:
         """What every clinic's files depend on besides the record, in a running process."""
         templates = Path(self.theme) / "templates"
         sources = {
-            p.as_posix(): p.read_bytes().hex() for p in sorted(templates.rglob("*")) if p.is_file()
+            p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(templates.rglob("*"))
+            if p.is_file()
         }
         return _digest(
             sources, self.assets.urls, self.options.today.isoformat(), self.context["has_samples"]
@@ -406,10 +449,7 @@ class ClinicGenerator(Generator):
                     template,
                     page_name=template,
                     clinics=clinics,
-                    clinics_paginator=current.paginator,
-                    clinics_page=current,
-                    clinics_previous_page=pages[index - 1] if index else None,
-                    clinics_next_page=pages[index + 1] if index + 1 < len(pages) else None,
+                    **pagination(pages, index),
                     **page,
                 )
 
