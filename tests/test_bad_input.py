@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,9 @@ from pathlib import Path
 import pytest
 from sites import TinySite, make_tiny_site
 
-from clinic_directory.site import publish as site_build
 from clinic_directory import cli
 from clinic_directory.records.load import MAX_FILE_BYTES
+from clinic_directory.site import publish as site_build
 
 CORPUS = Path(__file__).parent / "hardening"
 CASES = CORPUS / "cases"
@@ -89,7 +90,7 @@ def read_case(source: Path) -> Case:
     return Case(relpath, source.read_bytes(), tuple(expected))
 
 
-ALL_CASES = [read_case(path) for path in sorted(CASES.rglob("*.yaml"))]
+ALL_CASES = [read_case(path) for path in sorted([*CASES.rglob("*.yaml"), *CASES.rglob("*.yml")])]
 REFUSED = [case for case in ALL_CASES if case.expected]
 ACCEPTED = [case for case in ALL_CASES if not case.expected]
 
@@ -158,12 +159,106 @@ def former_identity_claimed_twice(root: Path) -> Case:
     )
 
 
+def link_in_a_loop(root: Path) -> Case:
+    link = root / "clinics" / "tx" / "looped.yaml"
+    link.symlink_to("looped.yaml")
+    relpath = "clinics/tx/looped.yaml"
+    return Case(relpath, b"", (Expected(relpath, 1, 1, "a link that leads to no file"),))
+
+
+def file_name_with_a_line_break(root: Path) -> Case:
+    relpath = "clinics/tx/evil\n::error file=x::forged.yaml"
+    content = (CORPUS / "neighbour.yaml").read_text(encoding="utf-8")
+    content = content.replace("Lantern Hill", "Quarry Lane").replace("0134", "0150")
+    message = "the file name 'evil\\n::error file=x::forged.yaml' must be lower-case words"
+    return Case(relpath, content.encode(), (Expected(relpath, 3, 1, message),))
+
+
+#: The address of the neighbour, as the geocoding cache keys it.
+NEIGHBOUR_KEY = "1200 larkspur terrace way, suite 300, austin, tx, 78701"
+CACHE = "geocode-cache.json"
+
+
+def cache_case(text: str, line: int, column: int, message: str) -> Callable[[Path], Case]:
+    """A committed geocoding cache is input like a record: its mistakes are errors at its lines."""
+
+    def make(root: Path) -> Case:
+        return Case(CACHE, text.encode(), (Expected(CACHE, line, column, message),))
+
+    return make
+
+
+def worst_case_value(field: str, value: str, message: str) -> Callable[[Path], Case]:
+    """A record whose one value is a 64 KB string built to make a backtracking pattern
+    try every way to split it."""
+
+    def make(root: Path) -> Case:
+        content = (CORPUS / "neighbour.yaml").read_text(encoding="utf-8")
+        content = content.replace("Lantern Hill", "Quarry Lane").replace("0134", "0150")
+        content = re.sub(f"^{field}: .*\n", "", content, flags=re.MULTILINE)
+        content = content.replace("sources:", f'{field}: "{value}"\nsources:')
+        relpath = f"clinics/tx/worst-case-{field}.yaml"
+        line = content[: content.index(f"{field}: ")].count("\n") + 1
+        return Case(relpath, content.encode(), (Expected(relpath, line, len(field) + 3, message),))
+
+    return make
+
+
+WORST_SIZE = MAX_FILE_BYTES - 2048  # a value as long as a record file may hold
+
 #: Made in the test's project: each returns the case, already in place when it is a link.
 MADE: dict[str, Callable[[Path], Case]] = {
     "oversized": oversized,
     "link-out-of-the-project": link_out_of_the_project,
     "link-out-of-clinics": link_out_of_clinics,
     "former-identity-claimed-twice": former_identity_claimed_twice,
+    "link-in-a-loop": link_in_a_loop,
+    "file-name-with-a-line-break": file_name_with_a_line_break,
+    "geocode-cache-not-json": cache_case(
+        '{\n  "' + NEIGHBOUR_KEY + '": {"lat": 30.27, "lon": -97.74},\n',
+        3,
+        1,
+        "the geocoding cache is not valid JSON",
+    ),
+    "geocode-cache-text-for-a-number": cache_case(
+        '{\n  "' + NEIGHBOUR_KEY + '": {"lat": "30.27", "lon": -97.74}\n}\n',
+        2,
+        3,
+        f"the lat of '{NEIGHBOUR_KEY}' must be a number from -90 to 90, got \"30.27\"",
+    ),
+    "geocode-cache-entry-of-the-wrong-shape": cache_case(
+        '{\n  "' + NEIGHBOUR_KEY + '": [30.27, -97.74]\n}\n',
+        2,
+        3,
+        f'the entry for \'{NEIGHBOUR_KEY}\' must be {{"lat": number, "lon": number}}',
+    ),
+    "geocode-cache-list-instead-of-entries": cache_case(
+        "[]\n", 1, 1, "must be a JSON object of address: {lat, lon} entries"
+    ),
+}
+
+#: 64 KB values that took a backtracking pattern tens of seconds.
+WORST_CASES: dict[str, Callable[[Path], Case]] = {
+    "website-of-dots": worst_case_value(
+        "website",
+        "https://" + "." * WORST_SIZE + " ",
+        f"website is {WORST_SIZE + 9} characters long, more than the 2000 allowed",
+    ),
+    "website-of-labels": worst_case_value(
+        "website",
+        "https://" + "a." * (WORST_SIZE // 2) + "!",
+        "website must be a web address starting with https://",
+    ),
+    "email-of-dots": worst_case_value(
+        "email",
+        "a@b" + "." * WORST_SIZE + " ",
+        "email must be an email address such as intake@clinic.example",
+    ),
+    "description-of-brackets": worst_case_value(
+        "description",
+        "<" * WORST_SIZE + "a",
+        "description must be plain text without HTML",
+    ),
 }
 
 
@@ -226,6 +321,20 @@ def test_validate_refuses_files_made_on_the_spot(make, tmp_path, monkeypatch, ca
     assert "not-for-the-public" not in json.dumps(errors)
 
 
+@pytest.mark.parametrize("make", WORST_CASES.values(), ids=WORST_CASES.keys())
+def test_a_64_kb_worst_case_value_is_refused_in_under_a_second(make, tmp_path, monkeypatch, capsys):
+    validate_in(project(tmp_path), monkeypatch, capsys)  # imports and set-up, not the value's cost
+    case = make(tmp_path)
+    case.install(tmp_path)
+
+    started = time.perf_counter()
+    code, errors = validate_in(tmp_path, monkeypatch, capsys)
+    seconds = time.perf_counter() - started
+
+    assert_refused(case, code, errors)
+    assert seconds < 1.0
+
+
 @pytest.mark.parametrize("case", ACCEPTED, ids=lambda case: Path(case.relpath).stem)
 def test_validate_accepts_text_that_is_only_dangerous_unescaped(
     case, tmp_path, monkeypatch, capsys
@@ -239,7 +348,8 @@ def test_validate_accepts_text_that_is_only_dangerous_unescaped(
 
 # -- build ------------------------------------------------------------------------
 
-#: One of each kind: syntax, expansion, Pelican's keys, URLs, script, samples, placement.
+#: One of each kind: syntax, expansion, Pelican's keys, URLs, script, samples, placement,
+#: two files for one clinic, a final line break, depth, invisible and look-alike text.
 BUILD_CASES = [
     "yaml-colon-in-value",
     "alias-bomb",
@@ -249,6 +359,14 @@ BUILD_CASES = [
     "script-close-in-name",
     "sample-in-clinics",
     "wrong-state-folder",
+    "lantern-hill",  # lantern-hill.yml beside lantern-hill.yaml
+    "nested-sample",
+    "nested-in-a-state-folder",
+    "phone-trailing-newline",
+    "deep-flow-nesting",
+    "name-with-hangul-filler",
+    "duplicate-name-with-cyrillic-letter",
+    "website-with-user-info",
 ]
 
 
@@ -298,3 +416,16 @@ def test_the_build_refuses_and_publishes_nothing(name, built_site, monkeypatch, 
     assert "nothing was published" in printed
     assert fingerprint(built_site.output) == before
     assert not built_site.output.with_name("output.building").exists()
+
+
+def test_a_broken_geocoding_cache_stops_the_build(built_site, monkeypatch, capsys):
+    case = MADE["geocode-cache-text-for-a-number"](built_site.root)
+    [expected] = case.expected
+    before = fingerprint(built_site.output)
+
+    code, printed = build_with(built_site, case, monkeypatch, capsys)
+
+    assert code == 1
+    assert f"{CACHE}:{expected.line}:{expected.column}: error: {expected.message}" in printed
+    assert "nothing was published" in printed
+    assert fingerprint(built_site.output) == before

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import shlex
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -38,7 +40,9 @@ def project(tmp_path, monkeypatch):
 def test_new_writes_a_record_that_validates(project, capsys):
     flags = [*REQUIRED_FLAGS, "--lat", "30.2672", "--lon", "-97.7431"]
 
-    assert cli.main(["new", *flags, "--route", "esketamine_nasal", "--route", "at_home"]) == 0
+    more = ["--route", "esketamine_nasal", "--rems-certified", "--route", "at_home"]
+
+    assert cli.main(["new", *flags, *more, "--states-served", "tx, ok"]) == 0
 
     path = project / CREATED
     assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_MODELINE
@@ -53,20 +57,37 @@ def test_new_writes_a_record_that_validates(project, capsys):
         "esketamine_nasal",
         "at_home",
     ]
-    assert record.data["services"][2]["states_served"] == ["TX"]
+    assert record.data["services"][1]["rems_certified"] is True
+    assert record.data["services"][2]["states_served"] == ["TX", "OK"]
     assert f"created {CREATED}" in capsys.readouterr().out
 
 
-def test_new_without_coordinates_points_to_geocode(project, capsys):
+def test_new_without_coordinates_writes_a_valid_record(project):
     assert cli.main(["new", *REQUIRED_FLAGS]) == 0
 
-    assert "clinic-directory geocode" in capsys.readouterr().out
-    path = project / CREATED
-    errors = validate_paths([path], root=project).errors
-    assert [error.message for error in errors] == ["no coordinates for this address"]
-    cache = GeocodeCache()
-    cache.set(load_file(path, root=project).data["address"], 30.2672, -97.7431)
-    assert validate_paths([path], root=project, geocode_cache=cache).errors == []
+    report = validate_paths([project / CREATED], root=project)
+    assert report.errors == []
+    assert "no coordinates for this address" in [warning.message for warning in report.warnings]
+
+
+def test_the_geocode_command_it_prints_runs_as_printed(project, capsys, monkeypatch):
+    assert cli.main(["new", *REQUIRED_FLAGS]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    [command] = [line.strip() for line in printed if "clinic-directory geocode" in line]
+    lookups = []
+
+    def fake_service(service, *, user_agent, options):
+        lookups.append(user_agent)
+        return lambda query: SimpleNamespace(latitude=30.2672, longitude=-97.7431)
+
+    monkeypatch.setattr("clinic_directory.commands.geocode.geopy_geocoder", fake_service)
+
+    assert cli.main(shlex.split(command)[1:]) == 0
+
+    assert lookups == ["clinic-directory-geocoder (test-maintainer)"]
+    cache = GeocodeCache.load(project / "geocode-cache.json")
+    address = load_file(project / CREATED, root=project).data["address"]
+    assert cache.get(address) == (30.2672, -97.7431)
 
 
 def test_new_keeps_awkward_text_intact(project):
@@ -116,15 +137,46 @@ def test_new_asks_for_missing_values_in_a_terminal(project, monkeypatch):
     assert [s["route"] for s in data["services"]] == ["iv_infusion", "intramuscular"]
 
 
-def test_new_reports_bad_values_at_their_line_and_writes_nothing(project, capsys):
-    flags = [*REQUIRED_FLAGS, "--website", "http://juniper-row.example/", "--route", "iv"]
+def test_new_reports_bad_values_by_their_option_and_writes_nothing(project, capsys):
+    flags = [*REQUIRED_FLAGS, "--website", "http://juniper-row.example/", "--route", "IV"]
 
     assert cli.main(["new", *flags]) == 1
 
-    out = capsys.readouterr().out
-    assert f"{CREATED}:9:10: error:" in out  # the website line
-    assert "'iv'" in out
-    assert "nothing written" in out
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("--website: error: website must be a web address starting with")
+    assert out[1].startswith(
+        "--route: error: 'IV' is not a known route (did you mean 'iv_infusion'?"
+    )
+    assert CREATED not in "\n".join(out)  # no place in a file that does not exist
+    assert out[-1] == "nothing written; fix the options above and run the command again"
+    assert not (project / CREATED).exists()
+
+
+def test_a_state_written_in_full_gets_its_code_suggested(project, capsys):
+    assert cli.main(["new", *REQUIRED_FLAGS, "--state", "Vermont"]) == 2
+
+    assert capsys.readouterr().out.startswith(
+        "--state: error: 'Vermont' is not a known state (did you mean 'VT'?"
+    )
+    assert not (project / "clinics").exists()
+
+
+@pytest.mark.parametrize(
+    ("route", "missing"),
+    [("esketamine_nasal", "--rems-certified"), ("at_home", "--states-served")],
+)
+def test_new_asserts_no_fact_nobody_gave(project, capsys, route, missing):
+    assert cli.main(["new", *REQUIRED_FLAGS, "--route", route]) == 2
+
+    assert f"missing {missing}" in capsys.readouterr().out
+    assert not (project / CREATED).exists()
+
+
+def test_in_a_terminal_it_asks_about_the_rems_list(project, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+
+    assert cli.main(["new", *REQUIRED_FLAGS, "--route", "esketamine_nasal"]) == 2
     assert not (project / CREATED).exists()
 
 

@@ -143,3 +143,15 @@ def test_stats_json(project, capsys):
 def test_stats_of_explicit_paths(project, capsys):
     assert cli.main(["stats", "clinics/tx/fresh.yaml", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["records"] == 1
+
+
+def test_stale_markdown_escapes_paths_too(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    folder = "odd`|folder"
+    write_record(tmp_path, f"{folder}/tx/old.yaml", location=LOCATION, last_verified="2025-08-27")
+
+    assert cli.main(["stale", folder, "--today", TODAY, "--format", "markdown"]) == 0
+
+    row = next(line for line in capsys.readouterr().out.splitlines() if r"old\.yaml" in line)
+    assert row.startswith(r"| odd\`\|folder/tx/old\.yaml | ")
+    assert row.count(" | ") == 4

@@ -95,6 +95,107 @@ def test_cache_is_sorted_readable_json_that_loads_back(tmp_path):
     assert GeocodeCache.load(path).get(DALLAS) == (32.776712, -96.797)
 
 
+# -- a committed cache is input: its mistakes are problems, never a crash -------------------
+
+KEY = "77 juniper row, suite 4, austin, tx, 78701"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ('{\n  "' + KEY + '": {"lat": 30.2, "lon": -97.7}\n', (3, 1), "is not valid JSON"),
+        ("[1, 2]\n", (1, 1), "must be a JSON object of address: {lat, lon} entries"),
+        (
+            '{\n  "' + KEY + '": [30.2, -97.7]\n}\n',
+            (2, 3),
+            f'the entry for \'{KEY}\' must be {{"lat": number, "lon": number}}',
+        ),
+        (
+            '{\n  "' + KEY + '": {"lat": "30.2", "lon": -97.7}\n}\n',
+            (2, 3),
+            f"the lat of '{KEY}' must be a number from -90 to 90, got \"30.2\"",
+        ),
+        (
+            '{\n  "' + KEY + '": {"lat": 30.2, "lon": NaN}\n}\n',
+            (2, 3),
+            f"the lon of '{KEY}' must be a number from -180 to 180, got NaN",
+        ),
+        (
+            '{\n  "' + KEY + '": {"lat": 30.2, "lon": ' + "9" * 5000 + "}\n}\n",
+            (2, 3),
+            f"the lon of '{KEY}' must be a number from -180 to 180, got NaN",
+        ),
+        (
+            '{\n  "' + KEY + '": {"lat": true, "lon": -97.7}\n}\n',
+            (2, 3),
+            f"the lat of '{KEY}' must be a number from -90 to 90, got true",
+        ),
+        ("[" * 100_000 + "]" * 100_000, (1, 1), "nested too deeply"),
+        (
+            '{\n  "a": {"lat": 1, "lon": 2},\n  "a": {"lat": 1, "lon": 2}\n}\n',
+            (3, 3),
+            "the entry 'a' appears twice",
+        ),
+    ],
+)
+def test_a_broken_cache_file_becomes_problems_at_its_lines(tmp_path, text, where, message):
+    path = tmp_path / "geocode-cache.json"
+    path.write_text(text, encoding="utf-8")
+
+    cache = GeocodeCache.load(path)
+
+    [problem] = cache.problems(tmp_path)
+    assert (problem.path, (problem.line, problem.column)) == ("geocode-cache.json", where)
+    assert message in problem.message
+    assert "clinic-directory geocode" in problem.hint
+    assert cache.get(AUSTIN) is None
+
+
+def test_good_entries_of_a_broken_cache_are_still_used(tmp_path):
+    path = tmp_path / "geocode-cache.json"
+    path.write_text(
+        json.dumps({KEY: {"lat": 30.2672, "lon": -97.7431}, "x": {"lat": 1}}), encoding="utf-8"
+    )
+
+    cache = GeocodeCache.load(path)
+
+    assert cache.get(AUSTIN) == (30.2672, -97.7431)
+    assert [issue.message for issue in cache.issues] == [
+        'the entry for \'x\' must be {"lat": number, "lon": number}'
+    ]
+
+
+def test_validate_names_the_cache_file_and_the_build_would_stop(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_record(tmp_path, "clinics/tx/juniper-row.yaml")
+    (tmp_path / "geocode-cache.json").write_text(
+        '{\n  "' + KEY + '": {"lat": "30.2672", "lon": -97.7431}\n}\n', encoding="utf-8"
+    )
+
+    assert cli.main(["validate"]) == 1
+
+    out = capsys.readouterr().out
+    assert (
+        f"geocode-cache.json:2:3: error: the lat of '{KEY}' must be a number from -90 to 90, "
+        'got "30.2672"'
+    ) in out
+    assert "Traceback" not in out
+
+
+def test_geocode_refuses_to_rewrite_a_broken_cache(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_record(tmp_path, "clinics/tx/juniper-row.yaml")
+    broken = '{"' + KEY + '": {"lat": "x", "lon": 1}}'
+    (tmp_path / "geocode-cache.json").write_text(broken, encoding="utf-8")
+    geocoder = FakeGeocoder({AUSTIN["street"]: (30.2672, -97.7431)})
+
+    assert run_geocode([], geocoder) == 1
+
+    assert geocoder.queries == []
+    assert (tmp_path / "geocode-cache.json").read_text(encoding="utf-8") == broken
+    assert "geocode-cache.json:1:2: error: the lat of" in capsys.readouterr().out
+
+
 # -- filling it ---------------------------------------------------------------------
 
 
@@ -269,3 +370,38 @@ def test_geocode_rejects_malformed_options(tmp_path, monkeypatch, capsys):
     write_record(tmp_path, "clinics/tx/juniper-row.yaml")
     assert cli.main(["geocode", "--user-agent", "x", "--option", "domain"]) == 1
     assert "must be written KEY=VALUE" in capsys.readouterr().out
+
+
+def test_geocode_offline_says_so_in_one_line_each_and_writes_no_file(tmp_path, monkeypatch, capsys):
+    from geopy.exc import GeocoderUnavailable
+    from geopy.extra.rate_limiter import RateLimiter
+
+    monkeypatch.chdir(tmp_path)
+    write_record(tmp_path, "clinics/tx/juniper-row.yaml")
+
+    def offline(query: dict[str, str]) -> Location | None:
+        raise GeocoderUnavailable("Max retries exceeded with url: /search?street=77+Juniper+Row")
+
+    # As geopy_geocoder builds it, but without the waits.
+    limited = RateLimiter(
+        offline, min_delay_seconds=0, error_wait_seconds=0, swallow_exceptions=False
+    )
+    args = cli.build_parser().parse_args(["geocode"])
+
+    with pytest.raises(GeocodingError) as raised:
+        geocode_command.run(args, geocode=limited)
+
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+    assert (
+        printed.err.splitlines()
+        == [
+            "the geocoding service did not answer (GeocoderUnavailable: Max retries exceeded with "
+            "url: /search?street=77+Juniper+Row); trying again"
+        ]
+        * 2
+    )
+    assert str(raised.value).endswith(
+        "check the network connection and run the command again later"
+    )
+    assert not (tmp_path / "geocode-cache.json").exists()

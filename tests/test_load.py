@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from clinic_directory.records.load import MAX_FILE_BYTES, LoadedFile, load_file
+from clinic_directory.records.load import (
+    MAX_FILE_BYTES,
+    NOTHING_ELSE_CHECKED,
+    LoadedFile,
+    load_file,
+    load_text,
+)
 
 
 def load(
@@ -103,7 +110,7 @@ def test_a_date_and_time_is_refused(tmp_path):
 
     assert (line, column) == (2, 16)
     assert message == "2026-09-14 10:00:00 is a date and time; only a date is accepted here"
-    assert hint == "write the date alone, such as 2026-09-14"
+    assert hint == "write the date alone, such as 2026-09-14; " + NOTHING_ELSE_CHECKED
 
 
 def test_an_impossible_date_is_refused(tmp_path):
@@ -119,7 +126,7 @@ def test_a_duplicate_field_points_at_the_second_one(tmp_path):
 
     assert (line, column) == (4, 3)
     assert message == "the field 'city' appears twice (first on line 3)"
-    assert hint == "keep one of them and delete the other"
+    assert hint == "keep one of them and delete the other; " + NOTHING_ELSE_CHECKED
 
 
 def test_malformed_yaml_is_reported_where_the_parser_stopped(tmp_path):
@@ -129,7 +136,9 @@ def test_malformed_yaml_is_reported_where_the_parser_stopped(tmp_path):
 
     assert (line, column) == (2, 18)
     assert message.startswith("invalid YAML: mapping values are not allowed")
-    assert hint == "a value containing ': ' must be put in quotes"
+    assert hint == (
+        'put the whole value in quotes: `description: "Note: call first"`; ' + NOTHING_ELSE_CHECKED
+    )
 
 
 def test_tab_indentation_is_refused(tmp_path):
@@ -166,7 +175,7 @@ def test_several_documents_in_one_file_are_refused(tmp_path):
 
     assert (line, column) == (2, 1)
     assert message == "the file holds more than one YAML document"
-    assert hint == "keep one clinic per file and remove this `---` line"
+    assert hint == "keep one clinic per file and remove this `---` line; " + NOTHING_ELSE_CHECKED
 
 
 def test_aliases_are_refused_before_anything_expands(tmp_path):
@@ -247,3 +256,128 @@ def test_top_level_keeps_only_top_level_positions(tmp_path):
 
     assert trimmed.position(("services", 1, "prices")) == (3, 3)
     assert trimmed.key_position(("name",)) == (1, 7)
+
+
+# -- nothing a file holds makes the reader fail --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("name: A\nx: " + "[" * 5000 + "]" * 5000 + "\n", (2, 13)),  # flow lists
+        ("name: A\nx: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n", (2, 40)),  # flow fields
+        ("name: A\n" + "".join(f"{'  ' * n}k{n}:\n" for n in range(60)), (12, 21)),  # blocks
+    ],
+)
+def test_deep_nesting_is_refused_where_it_gets_too_deep(tmp_path, content, where):
+    line, column, message, hint = only_problem(load(tmp_path, content))
+
+    assert (line, column) == where
+    assert message == "lists and fields are nested more than 10 levels deep here"
+    assert "a record goes five levels deep at most" in hint
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("9" * 5000, "'99999999999999999999...' is too long to be a number"),
+        ("0x" + "f" * 30, "'0xffffffffffffffffffffffffffffff' is not a usable number"),
+        ("9007199254740993", "'9007199254740993' is not a usable number"),
+        ("1:2:3:4:5:6:7:8:9:10", "'1:2:3:4:5:6:7:8:9:10' is not a usable number"),
+    ],
+)
+def test_numbers_too_large_to_use_are_refused(tmp_path, number, message):
+    line, column, found, _ = only_problem(load(tmp_path, f"services:\n  - amount: {number}\n"))
+
+    assert (line, column, found) == (2, 13, message)
+
+
+def test_the_largest_exact_whole_number_is_still_a_number(tmp_path):
+    assert load(tmp_path, "amount: 9007199254740992\n").data == {"amount": 2**53}
+
+
+def test_a_field_name_with_a_line_break_is_shown_escaped(tmp_path):
+    line, _, message, _ = only_problem(load(tmp_path, 'name: A\n"a\\nb": 1\n"a\\nb": 2\n'))
+
+    assert (line, message) == (3, "the field 'a\\nb' appears twice (first on line 2)")
+
+
+def test_something_other_than_a_regular_file_is_refused_unread(tmp_path):
+    fifo = tmp_path / "clinics" / "tx" / "riverside.yaml"
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)  # reading it would wait for ever
+
+    line, column, message, _ = only_problem(load_file(fifo, root=tmp_path))
+
+    assert (line, column, message) == (1, 1, "this is not a regular file")
+
+
+def test_text_from_elsewhere_is_read_with_the_same_care():
+    assert load_text("name: A\norganization: B\n", "clinics/tx/a.yaml").data == {
+        "name": "A",
+        "organization": "B",
+    }
+    refused = load_text("a: &x 1\nb: *x\n", "clinics/tx/a.yaml")
+    assert refused.data is None
+    assert refused.problems[0].message == "YAML aliases (*x) are not accepted"
+
+
+@pytest.mark.parametrize("target", ["riverside.yaml", "nowhere.yaml"])
+def test_a_link_in_a_loop_or_to_nothing_is_refused(tmp_path, target):
+    link = tmp_path / "clinics" / "tx" / "riverside.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+
+    line, column, message, _ = only_problem(load_file(link, root=tmp_path))
+
+    assert (line, column, message) == (1, 1, "this file is a link that leads to no file")
+
+
+# -- syntax errors point where the mistake is ------------------------------------------------
+
+
+def test_a_field_without_a_space_after_its_colon_is_reported_on_its_own_line(tmp_path):
+    text = "name: A\nstatus:active\nphone: x\nwebsite: y\n"
+
+    line, column, message, hint = only_problem(load(tmp_path, text))
+
+    assert (line, column) == (2, 1)
+    assert message == "invalid YAML: could not find expected ':'"
+    assert hint == "put a space after the colon: `status: active`; " + NOTHING_ELSE_CHECKED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'name: A\nstatus: "active\nphone: x\n',  # nothing closes it: the parser reads to the end
+        'name: A\nstatus: "active\nphone: "+1 512-555-0134"\ncity: B\n',  # a later quote does
+    ],
+)
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, text):
+    line, column, message, hint = only_problem(load(tmp_path, text))
+
+    assert (line, column) == (2, 9)
+    assert message == "invalid YAML: a quote opened here is never closed"
+    assert hint.startswith('end the value with a closing quote: `status: "active"`')
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opens(tmp_path):
+    line, column, _, hint = only_problem(load(tmp_path, "a: b\nlist: [a, b\nc: d\n"))
+
+    assert (line, column) == (2, 7)
+    assert hint.startswith("a list opened with [ here is never closed with ]")
+
+
+def test_a_problem_that_stops_the_reading_says_nothing_else_was_checked(tmp_path):
+    _, _, _, hint = only_problem(load(tmp_path, "name: A\nservices: [unclosed\n"))
+
+    assert hint.endswith("; nothing else in this file was checked; fix this first")
+
+
+def test_a_value_cut_short_by_a_comment_is_read_and_reported(tmp_path):
+    loaded = load(tmp_path, "address:\n  street: 150 Church St #2\n  city: Burlington  # note\n")
+
+    assert loaded.data == {"address": {"street": "150 Church St", "city": "Burlington"}}
+    [problem] = loaded.problems
+    assert (problem.line, problem.column) == (2, 11)
+    assert problem.hint == 'put the whole value in quotes: `street: "150 Church St #2"`'

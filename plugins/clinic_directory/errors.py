@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from clinic_directory.records.text import visible
+
 Severity = Literal["error", "warning"]
 
 
@@ -24,8 +26,12 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        """``path:line:col: severity: message (hint)`` on one line: line breaks and
+        invisible characters in any part are shown as escapes, so a file name or value
+        can never forge another line of a log (or a CI workflow command)."""
+        path, message, hint = visible(self.path), visible(self.message), visible(self.hint)
+        text = f"{path}:{self.line}:{self.column}: {self.severity}: {message}"
+        return f"{text} ({hint})" if hint else text
 
 
 class ClinicDirectoryError(Exception):

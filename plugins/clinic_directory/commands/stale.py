@@ -1,8 +1,9 @@
 """``clinic-directory stale``: the records and prices that need checking again.
 
 A directory is only as good as its freshest listing. This lists records whose
-verification is past 180 days (stale) or 365 days (expired) and prices observed
-over a year ago; the weekly workflow posts its Markdown in one issue.
+verification is past 180 days (stale) or 365 days (expired), the expired first since
+the site already leaves them out of its default results, and prices observed over a
+year ago; the weekly workflow posts its Markdown in one issue.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from clinic_directory.records.model import (
     STALE_AFTER_DAYS,
     ClinicRecord,
 )
+from clinic_directory.records.text import visible
 from clinic_directory.records.validate import validate_paths
 
 DEFAULT_PATHS = ("clinics",)
@@ -100,7 +102,8 @@ class OldPrice:
 
 
 def stale_records(records: Iterable[ClinicRecord]) -> list[StaleRecord]:
-    """Records past the stale threshold, oldest first."""
+    """Records past the stale threshold, oldest first: the expired ones, left out of the
+    default results, always lead."""
     found = [
         StaleRecord(
             record.source,
@@ -112,7 +115,7 @@ def stale_records(records: Iterable[ClinicRecord]) -> list[StaleRecord]:
         for record in records
         if record.verification_state != "current"
     ]
-    return sorted(found, key=lambda item: (-item.age_days, item.source))
+    return sorted(found, key=lambda item: (item.state != "expired", -item.age_days, item.source))
 
 
 def old_prices(records: Iterable[ClinicRecord]) -> list[OldPrice]:
@@ -152,13 +155,13 @@ def run(args: argparse.Namespace) -> int:
 def render_text(stale: list[StaleRecord], prices: list[OldPrice], today: date, total: int) -> str:
     lines = [f"{len(stale)} of {total} record(s) need verifying as of {today.isoformat()}"]
     lines += [
-        f"  {item.source}: {item.state}, last verified {item.last_verified} "
+        f"  {visible(item.source)}: {item.state}, last verified {item.last_verified} "
         f"({item.age_days} days ago)"
         for item in stale
     ]
     lines.append(f"{len(prices)} price(s) observed more than {PRICE_MAX_AGE_DAYS} days ago")
     lines += [
-        f"  {item.source}: {item.route} {item.price}, observed {item.observed} "
+        f"  {visible(item.source)}: {item.route} {item.price}, observed {item.observed} "
         f"({item.age_days} days ago)"
         for item in prices
     ]
@@ -178,6 +181,7 @@ def render_json(stale: list[StaleRecord], prices: list[OldPrice], today: date, t
 def render_markdown(
     stale: list[StaleRecord], prices: list[OldPrice], today: date, total: int
 ) -> str:
+    expired = [item for item in stale if item.state == "expired"]
     lines = [
         "## Records to verify again",
         "",
@@ -185,12 +189,28 @@ def render_markdown(
         f"than {STALE_AFTER_DAYS} days ago ({EXPIRED_AFTER_DAYS}+ days: expired).",
         "",
     ]
-    if stale:
-        lines += ["| Record | Clinic | Last verified | Days | State |", "|---|---|---|---|---|"]
+    # The expired come first, in a table of their own: they are already out of the
+    # default results, the map and the lists, and their pages say they may be out of date.
+    for heading, items in (
+        (
+            f"### Left out of the default results: not verified for over {EXPIRED_AFTER_DAYS} "
+            f"days ({len(expired)})",
+            expired,
+        ),
+        (
+            f"### Verified {STALE_AFTER_DAYS} to {EXPIRED_AFTER_DAYS} days ago "
+            f"({len(stale) - len(expired)})",
+            [item for item in stale if item.state != "expired"],
+        ),
+    ):
+        if not items:
+            continue
+        lines += [heading, "", "| Record | Clinic | Last verified | Days | State |"]
+        lines.append("|---|---|---|---|---|")
         lines += [
-            f"| `{item.source}` | {markdown_text(item.name)} | {item.last_verified} "
-            f"| {item.age_days} | {item.state} |"
-            for item in stale
+            f"| {markdown_path(item.source)} | {markdown_text(item.name)} "
+            f"| {markdown_text(item.last_verified)} | {item.age_days} | {item.state} |"
+            for item in items
         ]
         lines.append("")
     lines += [
@@ -203,8 +223,8 @@ def render_markdown(
     if prices:
         lines += ["| Record | Route | Price | Observed | Days |", "|---|---|---|---|---|"]
         lines += [
-            f"| `{item.source}` | {vocab.ROUTES.label(item.route)} | {markdown_text(item.price)} "
-            f"| {item.observed} | {item.age_days} |"
+            f"| {markdown_path(item.source)} | {markdown_text(vocab.ROUTES.label(item.route))} "
+            f"| {markdown_text(item.price)} | {markdown_text(item.observed)} | {item.age_days} |"
             for item in prices
         ]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -216,5 +236,16 @@ _MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()<>#!|@~:&$.])")
 
 def markdown_text(text: str) -> str:
     """Contributor text made inert in Markdown: no links, images, mentions, HTML or table
-    breaks, on one line."""
-    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(text.split()))
+    breaks, on one line, with invisible characters shown as escapes."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", visible(" ".join(text.split())))
+
+
+#: A path that is safe as it is inside a code span in a table cell.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+
+
+def markdown_path(path: str) -> str:
+    """A file path for a Markdown table: in a code span when it holds only plain
+    characters, else escaped like any contributor text (a backtick or a pipe in a file
+    name would end the span or the cell)."""
+    return f"`{path}`" if _PLAIN_PATH.fullmatch(path) else markdown_text(path)

@@ -1,4 +1,9 @@
-"""Rules across records: one clinic, one file, one identity."""
+"""Rules across records: one clinic, one file, one identity.
+
+Values are compared in the form a reader sees (``text.comparison_key``): a name
+written with a Cyrillic 'а', in full-width letters or with different capitals is
+the same name.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,16 @@ from typing import Any
 from clinic_directory.errors import Problem
 from clinic_directory.records.load import LoadedFile, relative_path
 from clinic_directory.records.model import identity_of
+from clinic_directory.records.text import comparison_key, visible
+
+#: Gives the ``organization`` a record had before the change being checked: ``None``
+#: when it had none (or did not exist), the current value when it did not change.
+OrganizationBefore = Callable[[LoadedFile], str | None]
+_NOT_A_DIGIT = re.compile("[^0-9]")
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.casefold().split())
+def _listing(relpaths: list[str]) -> str:
+    return ", ".join(visible(relpath) for relpath in relpaths)
 
 
 def _groups(
@@ -30,10 +41,12 @@ def duplicate_name_and_street(records: list[LoadedFile]) -> Iterator[Problem]:
     """One clinic location, one file: the same name at the same street is a duplicate."""
     for group in _groups(
         records,
-        lambda data: _normalised(data["name"]) + "\n" + _normalised(data["address"]["street"]),
+        lambda data: (
+            comparison_key(data["name"]) + "\n" + comparison_key(data["address"]["street"])
+        ),
     ):
         for loaded in group:
-            others = ", ".join(other.relpath for other in group if other is not loaded)
+            others = _listing([other.relpath for other in group if other is not loaded])
             yield loaded.problem(
                 ("name",),
                 f"another record has the same name and street: {others}",
@@ -41,23 +54,48 @@ def duplicate_name_and_street(records: list[LoadedFile]) -> Iterator[Problem]:
             )
 
 
-def duplicate_phone(records: list[LoadedFile]) -> Iterator[Problem]:
-    """A shared phone number is only expected between locations of one organization."""
-    for group in _groups(records, lambda data: re.sub(r"\D", "", data["phone"])):
-        for loaded in group:
+def duplicate_phone(
+    records: list[LoadedFile], organization_before: OrganizationBefore | None = None
+) -> Iterator[Problem]:
+    """A shared phone number is only expected between locations of one organization.
+
+    Sharing is an error unless both records name the same organization (compared as a
+    reader sees it). It is a warning when one of them gained that organization in the
+    change being checked (``organization_before``, known with ``--changed-since``):
+    adding another provider's name is how a record would borrow its number.
+    """
+    for group in _groups(records, lambda data: _NOT_A_DIGIT.sub("", data["phone"])):
+        keys = [
+            comparison_key(loaded.data["organization"]) if "organization" in loaded.data else None
+            for loaded in group
+        ]
+        for loaded, key in zip(group, keys, strict=True):
             organization = loaded.data.get("organization")
-            clashing = [
-                other.relpath
-                for other in group
-                if other is not loaded
-                and (organization is None or other.data.get("organization") != organization)
-            ]
+            clashing, shared = [], []
+            for other, their_key in zip(group, keys, strict=True):
+                if other is not loaded:
+                    same = key is not None and their_key == key
+                    (shared if same else clashing).append(other.relpath)
+            phone = visible(loaded.data["phone"])
             if clashing:
                 yield loaded.problem(
                     ("phone",),
-                    f"the phone number {loaded.data['phone']} is also listed in {', '.join(clashing)}",
+                    f"the phone number {phone} is also listed in {_listing(clashing)}",
                     "correct the number, or give locations of one provider the same `organization`",
                 )
+            elif shared and organization_before and _gained(loaded, key, organization_before):
+                yield loaded.problem(
+                    ("organization",),
+                    f"this change adds the organization '{visible(organization)}', which lets "
+                    f"the record share the phone number {phone} with {_listing(shared)}",
+                    "a reviewer should check that both are locations of one provider",
+                    severity="warning",
+                )
+
+
+def _gained(loaded: LoadedFile, key: str | None, organization_before: OrganizationBefore) -> bool:
+    before = organization_before(loaded)
+    return before is None or comparison_key(before) != key
 
 
 def previous_slug_conflicts(records: list[LoadedFile]) -> Iterator[Problem]:
@@ -81,12 +119,13 @@ def previous_slug_conflicts(records: list[LoadedFile]) -> Iterator[Problem]:
             elif owner is not None:
                 yield loaded.problem(
                     ("previous_slugs", index),
-                    f"{old} is the identity of {owner.relpath}, not a former one of this clinic",
+                    f"{old} is the identity of {visible(owner.relpath)}, "
+                    "not a former one of this clinic",
                     "a redirect would replace that clinic's page; remove this entry",
                 )
     for old, group in claims.items():
         for loaded in group if len(group) > 1 else ():
-            others = ", ".join(other.relpath for other in group if other is not loaded)
+            others = _listing([other.relpath for other in group if other is not loaded])
             yield loaded.problem(
                 ("previous_slugs",),
                 f"the former identity {old} is also claimed by {others}",
@@ -94,17 +133,18 @@ def previous_slug_conflicts(records: list[LoadedFile]) -> Iterator[Problem]:
             )
 
 
-def misplaced_files(relpaths: list[str]) -> Iterator[Problem]:
-    """Records live at ``<folder>/<state>/<slug>.yaml``: deeper, a file could escape the
-    folder's rules (a sample's ``sample: true``) or take another clinic's identity."""
-    for relpath in relpaths:
-        parts = relpath.split("/")
+def misplaced_files(misplaced: list[tuple[str, str]]) -> Iterator[Problem]:
+    """Records live at ``<folder>/<state>/<slug>.yaml``, given as (file, folder) pairs of
+    reported paths: deeper or shallower, a file could escape its folder's rules (a
+    sample's ``sample: true``, the state folder) or take another clinic's identity."""
+    for relpath, folder in misplaced:
         yield Problem(
             relpath,
             1,
             1,
-            "this record file is in a folder inside a state folder",
-            f"move it to {parts[0]}/<state>/{parts[-1]}: records are one level below their state",
+            f"this record file is not directly in a state folder of {visible(folder)}/",
+            f"move it to {visible(folder)}/<state>/{visible(relpath.rsplit('/', 1)[-1])}: "
+            "records sit one level below their records folder, in the folder of their state",
         )
 
 
@@ -120,11 +160,11 @@ def duplicate_identity(paths: list[Path], root: Path) -> Iterator[Problem]:
             continue
         relpaths = [relative_path(path, root) for path in group]
         for relpath in relpaths:
-            others = ", ".join(other for other in relpaths if other != relpath)
+            others = _listing([other for other in relpaths if other != relpath])
             yield Problem(
                 relpath,
                 1,
                 1,
-                f"this file and {others} are both the clinic {identity}",
+                f"this file and {others} are both the clinic {visible(identity)}",
                 "keep one file per clinic: merge them and delete the other, or rename one",
             )

@@ -1,24 +1,45 @@
 """Coordinates for records that do not state them.
 
 The build never touches the network: it reads the committed, human-readable cache
-that ``clinic-directory geocode`` fills.
+that ``clinic-directory geocode`` fills. Contributors commit that file with their
+records, so it is input like a record: whatever it holds, reading it never fails,
+and each mistake in it becomes a problem at its line, reported with the records'.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clinic_directory.errors import ConfigurationError
+from clinic_directory.errors import ConfigurationError, Problem
+from clinic_directory.records.load import relative_path
+from clinic_directory.records.text import visible
 
 if TYPE_CHECKING:
     from geopy.location import Location
 
 CACHE_FILE_NAME = "geocode-cache.json"
+#: Longest number accepted in the cache, as written; a longer one reads as NaN, refused.
+_MAX_NUMBER_LENGTH = 32
+_REBUILD_HINT = (
+    f"correct it by hand, or delete the entry (or the whole {CACHE_FILE_NAME}) "
+    "and run `clinic-directory geocode` to look the address up again"
+)
+
+
+@dataclass(frozen=True)
+class CacheIssue:
+    """A mistake in the cache file, at a line and column."""
+
+    line: int
+    column: int
+    message: str
+    hint: str = _REBUILD_HINT
 
 
 def address_key(address: Mapping[str, str]) -> str:
@@ -32,13 +53,30 @@ class GeocodeCache:
 
     def __init__(self, entries: Mapping[str, tuple[float, float]] | None = None) -> None:
         self.entries: dict[str, tuple[float, float]] = dict(entries or {})
+        #: The file it was read from, and what is wrong in it (its bad entries are left out).
+        self.source: Path | None = None
+        self.issues: list[CacheIssue] = []
 
     @classmethod
     def load(cls, path: Path) -> GeocodeCache:
+        """The cache in ``path`` (empty when there is none); never raises on its content."""
+        cache = cls()
         if not path.exists():
-            return cls()
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return cls({key: (value["lat"], value["lon"]) for key, value in raw.items()})
+            return cache
+        cache.source = path
+        reading = _CacheReader(path)
+        cache.entries, cache.issues = reading.entries(), reading.issues
+        return cache
+
+    def problems(self, root: Path) -> list[Problem]:
+        """The cache's mistakes as problems, its path reported from ``root``."""
+        if self.source is None:
+            return []
+        path = relative_path(self.source, root)
+        return [
+            Problem(path, issue.line, issue.column, issue.message, issue.hint)
+            for issue in self.issues
+        ]
 
     def get(self, address: Mapping[str, str]) -> tuple[float, float] | None:
         return self.entries.get(address_key(address))
@@ -52,6 +90,120 @@ class GeocodeCache:
 
     def save(self, path: Path) -> None:
         path.write_text(self.dumps(), encoding="utf-8")
+
+
+@dataclass
+class _CacheReader:
+    """Reads a cache file, keeping each mistake as an issue rather than raising."""
+
+    path: Path
+    issues: list[CacheIssue] = field(default_factory=list)
+    text: str = ""
+    cursor: int = 0
+
+    def entries(self) -> dict[str, tuple[float, float]]:
+        raw = self.parse()
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.issue(
+                1, 1, "the geocoding cache must be a JSON object of address: {lat, lon} entries"
+            )
+            return {}
+        entries = {}
+        for key, value in raw.items():
+            location = self.entry(key, value)
+            if location is not None:
+                entries[key] = location
+        return entries
+
+    def parse(self) -> Any:
+        try:
+            self.text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as error:
+            reason = getattr(error, "strerror", None) or "it is not UTF-8 text"
+            self.issue(1, 1, f"cannot read the geocoding cache: {reason}")
+            return None
+        try:
+            return json.loads(
+                self.text,
+                object_pairs_hook=self.unique_keys,
+                parse_int=lambda text: int(text) if len(text) <= _MAX_NUMBER_LENGTH else math.nan,
+                parse_float=lambda text: (
+                    float(text) if len(text) <= _MAX_NUMBER_LENGTH else math.nan
+                ),
+                parse_constant=lambda constant: math.nan,
+            )
+        except json.JSONDecodeError as error:
+            self.issue(
+                error.lineno, error.colno, f"the geocoding cache is not valid JSON: {error.msg}"
+            )
+        except RecursionError:
+            self.issue(1, 1, "the geocoding cache is nested too deeply to be read")
+        return None
+
+    def unique_keys(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                self.issue(*self.repeated(key), f"the entry '{_shown(key)}' appears twice")
+            seen[key] = value
+        return seen
+
+    def entry(self, key: str, value: Any) -> tuple[float, float] | None:
+        if not isinstance(value, dict) or set(value) != {"lat", "lon"}:
+            self.issue(
+                *self.where(key),
+                f'the entry for \'{_shown(key)}\' must be {{"lat": number, "lon": number}}',
+            )
+            return None
+        location = []
+        for name, limit in (("lat", 90), ("lon", 180)):
+            number = value[name]
+            if not _is_number(number) or not -limit <= number <= limit:
+                self.issue(
+                    *self.where(key),
+                    f"the {name} of '{_shown(key)}' must be a number from -{limit} to {limit}, "
+                    f"got {_shown(json.dumps(number, ensure_ascii=False))}",
+                )
+                return None
+            location.append(float(number))
+        return location[0], location[1]
+
+    def where(self, key: str) -> tuple[int, int]:
+        """Line and column of a key in the file, as written by ``dumps`` or by hand.
+
+        Entries are looked for in file order, each from where the last was found, so
+        that a file full of bad entries still takes one pass."""
+        for written in (json.dumps(key, ensure_ascii=False), json.dumps(key)):
+            index = self.text.find(written, self.cursor)
+            if index >= 0:
+                self.cursor = index + len(written)
+                return _line_and_column(self.text, index)
+        return 1, 1
+
+    def repeated(self, key: str) -> tuple[int, int]:
+        """Where a key is written a second time (looked for in the first few only)."""
+        written = json.dumps(key, ensure_ascii=False)
+        first = self.text.find(written) if len(self.issues) < 20 else -1
+        second = self.text.find(written, first + 1) if first >= 0 else -1
+        return _line_and_column(self.text, second) if second >= 0 else (1, 1)
+
+    def issue(self, line: int, column: int, message: str) -> None:
+        self.issues.append(CacheIssue(line, column, message))
+
+
+def _line_and_column(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _shown(text: str) -> str:
+    return visible(text if len(text) <= 80 else text[:77] + "...")
 
 
 # Filling the cache: run by maintainers with ``clinic-directory geocode``, never by the build.

@@ -12,13 +12,19 @@ Python by ``validate``, where they get plain-language messages.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from clinic_directory.records import vocab
+from clinic_directory.records.text import CONTROLS, FORBIDDEN_CHARACTER, SPACES, invisible_class
+
+#: Every character no value may hold, as a character-class body.
+FORBIDDEN = CONTROLS + invisible_class()
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema" / "clinic.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -33,63 +39,100 @@ class TextPattern:
     hint: str
 
 
+# Patterns are read by three engines: ECMA-262 (editors), Rust's linear-time regex
+# (the fast check) and Python's re (the detailed one). So they use explicit character
+# classes (never \d, \s or \w, whose meaning differs), no lookaround, and are anchored
+# with ^...$, which Python reads as \Z (see ``python_regex``). None can backtrack much:
+# each place in a value can be matched one way only.
+
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: A DNS name of at least two labels, the last starting with a letter (no IP addresses),
+#: in ASCII: an international name is written in its xn-- form, so no look-alike letters.
+_HOST = rf"(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
+
 POSTAL_CODE = TextPattern(
-    r"^\d{5}(-\d{4})?$",
+    "^[0-9]{5}(?:-[0-9]{4})?$",
     "a 5-digit ZIP code, optionally followed by -1234",
     'write it in quotes, such as postal_code: "78701"',
 )
 PHONE = TextPattern(
-    r"^\+1 \d{3}-\d{3}-\d{4}$",
+    r"^\+1 [0-9]{3}-[0-9]{3}-[0-9]{4}$",
     "a US phone number written like +1 512-555-0134",
     'write it in quotes in exactly that form, such as phone: "+1 512-555-0134"',
 )
 HTTPS_URL = TextPattern(
-    r"^https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$",
+    rf'^https://{_HOST}(?::[0-9]{{1,5}})?(?:[/?#][^"<>\\`{FORBIDDEN}{SPACES}]*)?$',
     "a web address starting with https://",
-    "only secure https:// links are published; http:, javascript: and data: links are refused",
+    "only secure https:// links are published; http:, javascript: and data: links, "
+    "user names before an @, spaces and invisible characters are refused",
 )
 EMAIL = TextPattern(
-    r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$",
+    rf"^[A-Za-z0-9_'+-]+(?:\.[A-Za-z0-9_'+-]+)*@{_HOST}$",
     "an email address such as intake@clinic.example",
-    "use the clinic's public contact address",
+    "use the clinic's public contact address alone: a plain address, without a name, spaces or ?subject=",
 )
 HOURS = TextPattern(
-    r"^(?:(?:[01]\d|2[0-3]):[0-5]\d-(?:[01]\d|2[0-3]):[0-5]\d|closed)$",
+    "^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:[01][0-9]|2[0-3]):[0-5][0-9]|closed)$",
     'opening hours written like "08:00-17:00", or "closed"',
     'use a 24-hour clock with two-digit hours, in quotes, such as mon: "08:00-17:00"',
 )
 DATE = TextPattern(
-    r"^\d{4}-\d{2}-\d{2}$",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
     "a date written like 2026-09-14",
     "write year-month-day without quotes",
 )
 NPI = TextPattern(
-    r"^\d{10}$",
+    "^[0-9]{10}$",
     "a 10-digit NPI",
     'write all ten digits in quotes, such as npi: "1234567893"',
 )
 PREVIOUS_SLUG = TextPattern(
-    r"^[a-z]{2}/[a-z0-9]+(-[a-z0-9]+)*$",
+    "^[a-z]{2}/[a-z0-9]+(?:-[a-z0-9]+)*$",
     "a former identity written like tx/old-clinic-name",
     "use the lower-case state folder, a slash and the old file name without .yaml",
 )
 HANDLE = TextPattern(
-    r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,38})$",
+    "^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}$",
     "a public handle such as dana-ortiz",
     "use your public user name, never a personal email address",
 )
-#: Invisible characters that can make text display as something else: zero-width
-#: characters, bidirectional overrides and isolates, word joiners, the byte-order mark.
-#: Written as the characters themselves, which every regex engine reads alike.
-_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+#: Free text: something besides spaces, no control or invisible character, and no '<'
+#: that starts a tag or a comment (a '<' followed by a letter, '/', '!' or '?').
+_TEXT_ITEM = f"(?:[^<{FORBIDDEN}]|<+(?:[^<A-Za-z/!?{FORBIDDEN}]|$))"
 PLAIN_TEXT = TextPattern(
-    r"^(?=[\s\S]*\S)(?![\s\S]*<[A-Za-z/!?])(?![\s\S]*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-    + _INVISIBLE
-    + "])",
+    f"^[{SPACES}]*(?:[^<{SPACES}{FORBIDDEN}]|<+(?:[^<A-Za-z/!?{FORBIDDEN}]|$)){_TEXT_ITEM}*$",
     "plain text without HTML, control or invisible characters",
     "remove the HTML tags and invisible characters (and write more than spaces); "
     "a lone '<' followed by a space is fine",
 )
+#: Longest web and email addresses accepted, checked before any pattern runs.
+MAX_URL_LENGTH = 2000
+MAX_EMAIL_LENGTH = 254
+
+
+def python_regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern compiled for Python with ECMA-262's meaning of ``$`` (the very
+    end, where Python's ``$`` also matches before a final line break)."""
+    return _compiled(pattern)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    parts, index, in_class = [], 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            parts.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        parts.append(r"\Z" if char == "$" and not in_class else char)
+        index += 1
+    return re.compile("".join(parts))
+
 
 #: Every pattern used in the schema, by regex, so validation can explain a mismatch.
 TEXT_PATTERNS: Mapping[str, TextPattern] = MappingProxyType(
@@ -141,13 +184,18 @@ def _text(title: str, description: str, *, max_length: int, plain: bool = False)
         "minLength": 1,
         "maxLength": max_length,
     }
-    if plain:
-        text["pattern"] = PLAIN_TEXT.regex
+    if plain:  # the pattern is long: defined once
+        text["$ref"] = "#/$defs/plain_text"
     return text
 
 
-def _pattern(title: str, description: str, pattern: TextPattern) -> dict[str, Any]:
-    return {"title": title, "description": description, "type": "string", "pattern": pattern.regex}
+def _pattern(
+    title: str, description: str, pattern: TextPattern, *, max_length: int | None = None
+) -> dict[str, Any]:
+    text = {"title": title, "description": description, "type": "string"}
+    if max_length:
+        text["maxLength"] = max_length
+    return {**text, "pattern": pattern.regex}
 
 
 def _list(
@@ -211,9 +259,16 @@ def _price() -> dict[str, Any]:
                 "Highest price", f"The high end of a price range, in {amount}", 0, MAX_PRICE
             ),
             "unit": _ref("price_unit", description="What the price pays for."),
+            "medicine": _ref(
+                "medicine",
+                description="Whether a session or series price includes the medicine. "
+                "Required for esketamine_nasal (Spravato), whose medicine is often billed "
+                "to insurance apart from the clinic's fee: a clinic fee is never shown as "
+                "the price of a session. Use not_applicable for consultations and memberships.",
+            ),
             "sessions": _number(
                 "Sessions",
-                "How many sessions a series price includes.",
+                "How many sessions a series price includes (required for a series).",
                 1,
                 MAX_SESSIONS,
                 integer=True,
@@ -262,6 +317,21 @@ def _service() -> dict[str, Any]:
                 min_items=1,
                 max_items=len(vocab.STATES),
             ),
+            "insurance_plans": _plans(
+                "Insurance plans for this treatment",
+                "The plans accepted for this route when they differ from the clinic's list, "
+                "as they often do for esketamine_nasal (Spravato).",
+            ),
+            "medicine_billing": _ref(
+                "medicine_billing",
+                description="esketamine_nasal only: how the Spravato spray is supplied and "
+                "billed, by the clinic (buy and bill) or by a specialty pharmacy.",
+            ),
+            "copay_program": _boolean(
+                "Manufacturer's co-pay programme",
+                "esketamine_nasal only: whether the clinic accepts the manufacturer's co-pay "
+                "savings programme for Spravato.",
+            ),
             "notes": _text(
                 "Notes", "Plain-text notes about this service.", max_length=300, plain=True
             ),
@@ -283,9 +353,40 @@ def _clinician() -> dict[str, Any]:
             ),
             "role": _ref("role"),
             "npi": _pattern("NPI", "The clinician's 10-digit National Provider Identifier.", NPI),
+            "npi_check": _object(
+                "NPI check",
+                "Written by `clinic-directory npi --write`: the day the NPI was looked up in "
+                "the NPPES NPI Registry and what the register said.",
+                {
+                    "checked": _pattern("Checked", "The day of the lookup.", DATE),
+                    "result": _ref("npi_result", description="What the register said."),
+                },
+                required=("checked", "result"),
+            ),
+            "languages": _list(
+                "Languages spoken",
+                "Languages this clinician speaks with patients themselves, not through "
+                "front-desk staff or an interpreter; list them in the clinic's languages too.",
+                _ref("language"),
+                max_items=len(vocab.LANGUAGES),
+            ),
         },
         required=("name", "credential"),
     )
+
+
+def _plans(title: str, description: str) -> dict[str, Any]:
+    return _list(
+        title, description, _text("Plan", "A plan name.", max_length=80, plain=True), max_items=50
+    )
+
+
+def _date(title: str, description: str) -> dict[str, Any]:
+    return _pattern(title, description, DATE)
+
+
+def _https(title: str, description: str) -> dict[str, Any]:
+    return _pattern(title, description, HTTPS_URL, max_length=MAX_URL_LENGTH)
 
 
 def _hours() -> dict[str, Any]:
@@ -318,11 +419,13 @@ def build_schema() -> dict[str, Any]:
             max_length=500,
             plain=True,
         ),
-        "website": _pattern("Website", "The clinic's website (https only).", HTTPS_URL),
+        "website": _pattern(
+            "Website", "The clinic's website (https only).", HTTPS_URL, max_length=MAX_URL_LENGTH
+        ),
         "phone": _pattern(
             "Phone", 'The public phone number, in quotes, such as "+1 512-555-0134".', PHONE
         ),
-        "email": _pattern("Email", "A public contact address.", EMAIL),
+        "email": _pattern("Email", "A public contact address.", EMAIL, max_length=MAX_EMAIL_LENGTH),
         "address": _object(
             "Address",
             "The street address of this location.",
@@ -382,14 +485,34 @@ def build_schema() -> dict[str, Any]:
             _ref("payment"),
             max_items=len(vocab.PAYMENT_METHODS),
         ),
-        "insurance_plans": _list(
-            "Insurance plans",
-            "Insurance plans the clinic works with.",
-            _text("Plan", "A plan name.", max_length=80, plain=True),
-            max_items=50,
+        "insurance_plans": _plans("Insurance plans", "Insurance plans the clinic works with."),
+        "refunds": _object(
+            "Package refunds",
+            "What the clinic states happens to the unused sessions of a prepaid package, "
+            "shown beside every package price.",
+            {
+                "policy": _ref("refund_policy", description="The refund, as the clinic states it."),
+                "terms": _https("Terms", "The clinic's page with its refund terms (https only)."),
+            },
+            required=("policy",),
         ),
         "accepting_new_patients": _boolean(
             "Accepting new patients", "Whether new patients can book."
+        ),
+        "referral_required": _boolean(
+            "Referral required",
+            "Whether a first appointment needs a referral from another clinician.",
+        ),
+        "first_appointment_wait": _object(
+            "Wait for a first appointment",
+            "The typical wait for a first appointment, as the clinic states it.",
+            {
+                "days": _number("Days", "The typical wait, in days.", 0, 365, integer=True),
+                "observed": _date(
+                    "Observed", "When the clinic said so; defaults to last_verified."
+                ),
+            },
+            required=("days",),
         ),
         "telehealth_consultations": _boolean(
             "Telehealth consultations", "Whether consultations can happen by video."
@@ -400,6 +523,19 @@ def build_schema() -> dict[str, Any]:
             _ref("language"),
             max_items=len(vocab.LANGUAGES),
         ),
+        "accessibility": _list(
+            "Accessibility",
+            "Access features of this location, as stated by the clinic.",
+            _ref("accessibility"),
+            max_items=len(vocab.ACCESSIBILITY),
+        ),
+        "accessibility_notes": _text(
+            "Accessibility notes",
+            "Plain text on access a patient should know, such as steps at the door or "
+            "which floor the lift reaches.",
+            max_length=300,
+            plain=True,
+        ),
         "hours": _ref("hours"),
         "last_verified": _pattern(
             "Last verified", "When a maintainer last checked this record against its sources.", DATE
@@ -407,12 +543,40 @@ def build_schema() -> dict[str, Any]:
         "verified_by": _pattern(
             "Verified by", "The public handle of who verified it, never a personal email.", HANDLE
         ),
+        "verification": _object(
+            "How it was verified",
+            "How the check on last_verified was done, said on the clinic's page, such as "
+            '"Checked by phone with the clinic".',
+            {
+                "method": _ref("verification_method", description="How the facts were checked."),
+                "sources": _list(
+                    "Sources checked",
+                    "The pages or register entries this check relied on (https only); "
+                    "required for a register.",
+                    _https("Source", "A public page."),
+                    min_items=1,
+                    max_items=MAX_SOURCES,
+                ),
+                "notes": _text(
+                    "Notes",
+                    "Plain text, such as whom you spoke to by role (never a name or number).",
+                    max_length=200,
+                    plain=True,
+                ),
+            },
+            required=("method",),
+        ),
         "sources": _list(
             "Sources",
             "Public pages the facts come from (https only).",
-            _pattern("Source", "A public page.", HTTPS_URL),
+            _pattern("Source", "A public page.", HTTPS_URL, max_length=MAX_URL_LENGTH),
             min_items=1,
             max_items=MAX_SOURCES,
+        ),
+        "listed_since": _date(
+            "Listed since",
+            "The day the clinic was added to the directory; feeds and the changes page "
+            "announce it.",
         ),
         "previous_slugs": _list(
             "Previous identities",
@@ -425,7 +589,18 @@ def build_schema() -> dict[str, Any]:
         ),
     }
     definitions = {name: _vocabulary_def(name) for name in vocab.ALL}
-    definitions.update(price=_price(), service=_service(), clinician=_clinician(), hours=_hours())
+    definitions.update(
+        plain_text={
+            "title": "Plain text",
+            "description": "Text without HTML tags, control or invisible characters.",
+            "type": "string",
+            "pattern": PLAIN_TEXT.regex,
+        },
+        price=_price(),
+        service=_service(),
+        clinician=_clinician(),
+        hours=_hours(),
+    )
     return {
         "$schema": DRAFT,
         "$id": "clinic.schema.json",
@@ -450,5 +625,7 @@ def build_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
-    """The schema as committed and published: indented JSON ending with a newline."""
-    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+    """The schema as committed and published: indented JSON ending with a newline, with
+    any invisible character in it escaped so that a reader of the file can see it."""
+    text = json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+    return FORBIDDEN_CHARACTER.sub(lambda found: json.dumps(found[0])[1:-1], text)

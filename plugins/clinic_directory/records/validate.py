@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from clinic_directory.errors import Problem
+from clinic_directory.records import vocab
 from clinic_directory.records.cache import RecordCache, file_key, fingerprint
 from clinic_directory.records.cross_record import (
+    OrganizationBefore,
     duplicate_identity,
     duplicate_name_and_street,
     duplicate_phone,
@@ -68,26 +70,41 @@ class ValidationReport:
 
 def find_record_files(paths: Iterable[Path]) -> list[Path]:
     """The record files named, or found under the folders named, sorted and without repeats."""
+    return _find(paths)[0]
+
+
+def _find(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """The record files, and those out of place, in one walk.
+
+    A folder named is a records folder (clinics/, samples/, a folder given to the
+    build), whose files must be two levels down; or, when it is named like a state
+    (clinics/tx), a state folder, whose files must be directly in it. A file named on
+    its own must not be in a folder inside a state folder. Deeper files could escape
+    their folder's rules (a sample's ``sample: true``) or take another clinic's identity.
+    """
     found: set[Path] = set()
+    misplaced: list[tuple[Path, Path]] = []
     for path in paths:
         if not path.is_dir():
             found.add(path)
+            if _named_like_a_state(path.parent.parent.name):
+                misplaced.append((path, path.parent.parent.parent))
             continue
+        state_folder = _named_like_a_state(path.name)
+        records, depth = (path.parent, 1) if state_folder else (path, 2)
+        base = len(path.parts)
         for folder, _, names in os.walk(path):
-            base = Path(folder)
-            found.update(base / name for name in names if name.endswith(RECORD_SUFFIXES))
-    return sorted(found, key=lambda path: path.parts)  # as Path order, without its slow comparisons
+            here = Path(folder)
+            files = [here / name for name in names if name.endswith(RECORD_SUFFIXES)]
+            found.update(files)
+            if files and len(here.parts) - base != depth - 1:
+                misplaced.extend((file, records) for file in files)
+    # Sorted as Path order, without its slow comparisons.
+    return sorted(found, key=lambda path: path.parts), misplaced
 
 
-def nested_record_files(paths: Iterable[Path]) -> list[Path]:
-    """Record files under the folders named but deeper than ``<folder>/<state>/<file>``."""
-    return [
-        file
-        for path in paths
-        if path.is_dir()
-        for file in find_record_files([path])
-        if file.parent.parent != path
-    ]
+def _named_like_a_state(name: str) -> bool:
+    return name.upper() in vocab.STATES
 
 
 def validate_paths(
@@ -99,13 +116,17 @@ def validate_paths(
     geocode_cache: GeocodeCache | None = None,
     jobs: int | None = None,
     cache_folder: Path | None = None,
+    organization_before: OrganizationBefore | None = None,
 ) -> ValidationReport:
     """Validate every record file under ``paths``; ``root`` is the folder paths are reported from.
 
     ``jobs`` is how many processes check files; by default one per CPU once there
     are enough files for the start-up cost to pay off. With ``cache_folder``, what
     each file's own checks found is remembered there by content and reused; a
-    publishing run never uses it.
+    publishing run never uses it. ``organization_before`` tells what a record's
+    organization was before the change being checked, so that a phone number shared
+    thanks to a newly added organization is flagged. The geocoding cache's own
+    mistakes are reported with the records'.
     """
     options = RuleOptions(
         today=today or date.today(),
@@ -116,16 +137,23 @@ def validate_paths(
     if cache_folder is not None and not publish:
         inputs = (options.today.isoformat(), options.geocode_cache.dumps())
         cache = RecordCache.open(cache_folder / CHECKS_CACHE_FILE, fingerprint(*inputs))
-    paths = list(paths)
-    files = find_record_files(paths)
+    files, misplaced = _find(paths)
     with _without_cycle_collection():
         outcomes = _check_files(files, root, options, jobs, cache)
         problems = [problem for outcome in outcomes for problem in outcome.problems]
-        problems.extend(misplaced_files([relative_path(p, root) for p in nested_record_files(paths)]))
+        problems.extend(options.geocode_cache.problems(root))
+        problems.extend(
+            misplaced_files(
+                [
+                    (relative_path(file, root), relative_path(folder, root))
+                    for file, folder in misplaced
+                ]
+            )
+        )
         problems.extend(duplicate_identity(files, root))
         passed = [outcome.loaded for outcome in outcomes if outcome.loaded is not None]
         problems.extend(duplicate_name_and_street(passed))
-        problems.extend(duplicate_phone(passed))
+        problems.extend(duplicate_phone(passed, organization_before))
         problems.extend(previous_slug_conflicts(passed))
 
         failed = {problem.path for problem in problems if problem.severity == "error"}

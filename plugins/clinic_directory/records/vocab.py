@@ -461,7 +461,7 @@ PRICE_UNITS = _vocabulary(
     (
         "series",
         "per series",
-        "A package of several sessions; divided by the number of sessions for comparison.",
+        "A package of several sessions for one price, shown with its price per session; compared after single-session prices.",
         COST_GUIDE + "#comparable-price",
     ),
     (
@@ -475,6 +475,150 @@ PRICE_UNITS = _vocabulary(
         "per month",
         "A monthly fee, common for at-home programmes; never counted as a session price.",
         COST_GUIDE + "#comparable-price",
+    ),
+)
+
+MEDICINE = _vocabulary(
+    "medicine",
+    (
+        "included",
+        "Medicine included",
+        "The price covers the ketamine or esketamine itself as well as the visit.",
+        COST_GUIDE + "#comparable-price",
+    ),
+    (
+        "billed_separately",
+        "Medicine billed separately",
+        "The price is the clinic's fee only; the medicine is billed apart, often to insurance (as with Spravato), so it is not the full cost of a session.",
+        COST_GUIDE + "#comparable-price",
+    ),
+    (
+        "not_applicable",
+        "No medicine",
+        "The fee is for a visit or a membership at which no medicine is given, such as a consultation.",
+        COST_GUIDE + "#comparable-price",
+    ),
+)
+
+VERIFICATION_METHODS = _vocabulary(
+    "verification method",
+    (
+        "website",
+        "The clinic's website",
+        "A maintainer read the facts on the clinic's own web pages.",
+    ),
+    (
+        "phone",
+        "A phone call",
+        "A maintainer called the clinic and asked; the facts are what the clinic said.",
+    ),
+    (
+        "written",
+        "Written confirmation",
+        "The clinic confirmed the facts in writing, such as by email or letter.",
+    ),
+    (
+        "register",
+        "A public register",
+        "A maintainer checked a public register, such as the FDA's Spravato REMS list or the NPPES NPI Registry.",
+    ),
+)
+
+REFUND_POLICIES = _vocabulary(
+    "refund policy",
+    (
+        "full",
+        "Full refund",
+        "The clinic refunds every unused prepaid session in full.",
+        COST_GUIDE + "#packages",
+    ),
+    (
+        "prorated",
+        "Prorated refund",
+        "The clinic refunds unused prepaid sessions in part, at a rate its terms set.",
+        COST_GUIDE + "#packages",
+    ),
+    (
+        "none",
+        "No refund",
+        "The clinic does not refund unused prepaid sessions.",
+        COST_GUIDE + "#packages",
+    ),
+    (
+        "not_stated",
+        "Not stated",
+        "The clinic publishes no refund policy for prepaid packages: ask for it in writing before you pay.",
+        COST_GUIDE + "#packages",
+    ),
+)
+
+ACCESSIBILITY = _vocabulary(
+    "accessibility feature",
+    (
+        "step_free_entrance",
+        "Step-free entrance",
+        "You can get from the street to the treatment rooms without steps, by a ramp or a lift.",
+    ),
+    (
+        "accessible_restroom",
+        "Accessible restroom",
+        "A restroom with room for a wheelchair and grab bars.",
+    ),
+    (
+        "accessible_parking",
+        "Accessible parking",
+        "Parking spaces for people with a disability permit at or next to the building.",
+    ),
+    (
+        "asl_interpreter",
+        "ASL interpreter on request",
+        "The clinic arranges an American Sign Language interpreter for visits when asked.",
+    ),
+)
+
+MEDICINE_BILLING = _vocabulary(
+    "medicine billing",
+    (
+        "buy_and_bill",
+        "The clinic buys and bills it",
+        "The clinic buys the Spravato spray and bills it to your insurance with its own fees.",
+        COST_GUIDE + "#insurance",
+    ),
+    (
+        "specialty_pharmacy",
+        "A specialty pharmacy supplies it",
+        "Your insurance's specialty pharmacy sends the spray to the clinic and bills the insurance for it; the clinic bills its own fees.",
+        COST_GUIDE + "#insurance",
+    ),
+    (
+        "either",
+        "Either way",
+        "The clinic buys and bills the spray, or has it sent by a specialty pharmacy, whichever your insurance requires.",
+        COST_GUIDE + "#insurance",
+    ),
+)
+
+NPI_RESULTS = _vocabulary(
+    "NPI check result",
+    (
+        "match",
+        "Matches the national register",
+        "The NPPES NPI Registry lists this number for a person with this name, credential and specialty.",
+    ),
+    (
+        "mismatch",
+        "Differs from the national register",
+        "The NPPES NPI Registry lists this number with a name, credential or specialty other than this listing's.",
+    ),
+    (
+        "deactivated",
+        "Deactivated",
+        "The NPPES NPI Registry says this number has been deactivated.",
+    ),
+    (
+        "not_found",
+        "Not in the national register",
+        "The NPPES NPI Registry has no active record of this number: it may have been deactivated or mistyped.",
     ),
 )
 
@@ -581,8 +725,14 @@ ALL: Mapping[str, Vocabulary] = MappingProxyType(
         "membership": MEMBERSHIPS,
         "status": STATUSES,
         "price_unit": PRICE_UNITS,
+        "medicine": MEDICINE,
         "day": DAYS,
         "state": STATES,
         "language": LANGUAGES,
+        "verification_method": VERIFICATION_METHODS,
+        "refund_policy": REFUND_POLICIES,
+        "accessibility": ACCESSIBILITY,
+        "medicine_billing": MEDICINE_BILLING,
+        "npi_result": NPI_RESULTS,
     }
 )
