@@ -536,6 +536,29 @@ class RecordFactory:
             price["observed"] = self.observed(last_verified)
         return price
 
+    def medicine(self, price: dict[str, Any], route: str) -> dict[str, Any]:
+        """Say what a price covers, as real listings do: always for Spravato (required),
+        mostly for other treatment prices, sometimes for monthly at-home plans."""
+        rng = self.rng
+        if price["unit"] == "consultation":
+            stated = route == "esketamine_nasal" or rng.random() < 0.3
+            medicine = "not_applicable" if stated else None
+        elif price["unit"] == "month":
+            medicine = rng.choice(("billed_separately", "billed_separately", "included", None))
+        else:
+            stated = route == "esketamine_nasal" or rng.random() < 0.7
+            medicine = "included" if stated else None
+        if medicine:
+            price["medicine"] = medicine
+        return price
+
+    def clinic_fee(self, last_verified: date) -> dict[str, Any]:
+        """A Spravato clinic's own fee per session; the spray is billed to insurance."""
+        rng = self.rng
+        high = _round_to(rng.uniform(40, 150), 5)
+        fee: dict[str, Any] = {"min": 0, "max": high} if rng.random() < 0.5 else {"amount": high}
+        return fee | {"unit": "session", "medicine": "billed_separately"}
+
     def prices(self, route: str, last_verified: date) -> list[dict[str, Any]]:
         rng = self.rng
         profile = PRICE_PROFILES[route]
@@ -547,11 +570,13 @@ class RecordFactory:
                 prices.append(self.series(session.get("amount", session.get("min")), last_verified))
         elif profile.session is None and rng.random() < profile.series:
             prices.append(self.series(rng.randint(150, 250), last_verified))
+        elif route == "esketamine_nasal" and rng.random() < 0.4:
+            prices.append(self.clinic_fee(last_verified))
         if profile.month and rng.random() < 0.7:
             prices.append(self.price("month", *profile.month, 10, last_verified))
         if rng.random() < profile.consultation:
             prices.append(self.price("consultation", 100, 350, 25, last_verified))
-        return prices
+        return [p if "medicine" in p else self.medicine(p, route) for p in prices]
 
     def services(
         self, profile: ClinicProfile, state: str, last_verified: date
@@ -575,6 +600,7 @@ class RecordFactory:
                 service["conditions"] = conditions
             if route == "esketamine_nasal":
                 service["rems_certified"] = True
+                service |= self.spravato_billing()
             if route == "at_home":
                 reach = rng.choices((0, 2, 6, 15, 30), weights=(40, 25, 15, 12, 8))[0]
                 served = {state} | set(rng.sample(self.states, reach))
@@ -594,6 +620,55 @@ class RecordFactory:
                 )
             services.append(service)
         return services
+
+    def spravato_billing(self) -> dict[str, Any]:
+        """How a Spravato service is billed, stated by some records only."""
+        rng = self.rng
+        found: dict[str, Any] = {}
+        if rng.random() < 0.2:
+            found["insurance_plans"] = sorted(rng.sample(INSURANCE_PLANS, rng.randint(1, 4)))
+        if rng.random() < 0.4:
+            found["medicine_billing"] = rng.choices(
+                self.order["medicine_billing"], weights=(50, 35, 15)
+            )[0]
+        if rng.random() < 0.3:
+            found["copay_program"] = rng.random() < 0.8
+        return found
+
+    def patient_facts(self, data: dict[str, Any], last_verified: date) -> dict[str, Any]:
+        """What few records state yet: refunds, referral, wait, access, how verified."""
+        rng = self.rng
+        facts: dict[str, Any] = {}
+        packages = any(
+            price["unit"] == "series" for s in data["services"] for price in s.get("prices", [])
+        )
+        if packages and rng.random() < 0.3:
+            policy = rng.choices(self.order["refund_policy"], weights=(20, 45, 15, 20))[0]
+            facts["refunds"] = {"policy": policy}
+            if policy != "not_stated":
+                facts["refunds"]["terms"] = f"{data['website']}terms/"
+        if rng.random() < 0.3:
+            facts["referral_required"] = rng.random() < 0.35
+        if rng.random() < 0.2:
+            facts["first_appointment_wait"] = {"days": rng.choice((1, 3, 7, 10, 14, 21, 30, 45))}
+        access = dict.fromkeys(self.order["accessibility"], 0.5)
+        if rng.random() < 0.35:
+            features = _subset(rng, access, self.order["accessibility"])
+            if features:
+                facts["accessibility"] = features
+        if rng.random() < 0.4:
+            method = rng.choices(self.order["verification_method"], weights=(55, 30, 5, 10))[0]
+            facts["verification"] = {"method": method}
+            if method in ("website", "register"):
+                facts["verification"]["sources"] = [data["website"]]
+        if rng.random() < 0.4:
+            listed = last_verified - timedelta(days=rng.randint(0, 900))
+            facts["listed_since"] = listed.isoformat()
+        spoken = [code for code in data["languages"] if code != "en"]
+        for clinician in data["clinicians"] if spoken else ():
+            if rng.random() < 0.1:
+                clinician["languages"] = [rng.choice(spoken)]
+        return facts
 
     def hours(self) -> dict[str, str]:
         rng = self.rng
@@ -770,6 +845,7 @@ class RecordFactory:
         data["sources"] = sorted(
             {website + path for path in rng.sample(SOURCE_PATHS, rng.randint(1, 2))}
         )
+        data |= self.patient_facts(data, last_verified)
         if rng.random() < 0.01:
             old_slug = f"{slug}-{rng.choice(('old', 'clinic', 'center', 'llc'))}"
             if (folder, old_slug) not in self.identities:
