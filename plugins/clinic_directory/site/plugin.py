@@ -11,6 +11,7 @@ from typing import Any
 
 from pelican import signals
 
+from clinic_directory.site.external_links import NAME as EXTERNAL_LINKS
 from clinic_directory.site.generator import ClinicGenerator
 from clinic_directory.site.publish import publication_of, stage
 from clinic_directory.site.search import index_site
@@ -36,6 +37,8 @@ def initialize(pelican: Any) -> None:
     settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "autoescape": True}
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
     settings["JINJA_GLOBALS"] = {**GLOBALS, **settings.get("JINJA_GLOBALS", {})}
+    markdown = settings.setdefault("MARKDOWN", {})
+    markdown["extension_configs"] = {**markdown.get("extension_configs", {}), EXTERNAL_LINKS: {}}
     stage(pelican)
 
 
