@@ -58,6 +58,16 @@ VALID_RECORD: dict[str, Any] = {
 }
 
 
+def publishable(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with details a real clinic could have, as the publish build requires: no
+    reserved example domain, no 555-01xx number (those mark fictional clinics)."""
+    text = yaml.safe_dump(data, sort_keys=False)
+    text = (
+        text.replace(".example/", ".com/").replace(".example", ".com").replace("555-01", "555-23")
+    )
+    return yaml.safe_load(text)
+
+
 def record(**changes: Any) -> dict[str, Any]:
     """The valid record with top-level fields replaced (``None`` removes a field)."""
     data = copy.deepcopy(VALID_RECORD)

@@ -18,6 +18,9 @@ def record(state: str, slug: str, location=(30.27312, -97.74109), **fields: Any)
     data: dict[str, Any] = {
         "name": "Riverside Ketamine Clinic",
         "status": "active",
+        "phone": "+1 512-555-0134",
+        "hours": {"mon": "08:30-17:00", "sat": "closed"},
+        "website": "https://riverside.example/",
         "address": {
             "street": "1 Main St",
             "city": "Austin",
@@ -92,7 +95,7 @@ def test_index_columns_decode_to_each_clinics_facts():
 
     iv, esketamine, at_home = columns["services"][0]
     assert vocab.ROUTES.values[iv[0]] == "iv_infusion"
-    assert iv[1] == 483.33  # the series, per session, beats the session price
+    assert iv[1] == 550  # the single-session price is the headline, not the package per session
     assert iv[2] == 0 and bits(iv[3], vocab.CONDITIONS) == ["ptsd", "chronic_pain"]
     assert esketamine[1:3] == [None, 1]
     assert at_home[1] is None  # a monthly fee is never a session price
@@ -117,7 +120,10 @@ def test_index_keeps_the_builds_order_and_lists_renames():
 
 def test_index_finds_pages_and_documents_by_the_settings_patterns():
     urls = SiteUrls.from_settings(
-        {"CLINIC_URL": "providers/{state}/{slug}/", "CLINIC_JSON_SAVE_AS": "api/{state}/{slug}.json"}
+        {
+            "CLINIC_URL": "providers/{state}/{slug}/",
+            "CLINIC_JSON_SAVE_AS": "api/{state}/{slug}.json",
+        }
     )
     doc = export.index_document([record("in", "a-clinic", name="A Clinic")], urls)
     assert doc["url"] == "providers/{state}/{slug}/"
@@ -139,7 +145,9 @@ def test_stale_price_and_missing_location_in_the_index():
         {"amount": 400, "unit": "session", "observed": "2025-01-02"}
     ]
     doc = export.index_document([old], URLS)
-    assert doc["columns"]["services"][0][0][1] is None
+    # an old price is kept, marked old (4 + kind 0) with the day it was seen
+    observed = (date(2025, 1, 2) - date(1970, 1, 1)).days
+    assert doc["columns"]["services"][0][0][1] == [4, 400, 400, 0, observed]
     assert doc["columns"]["lat"] == [None]
 
 
@@ -160,13 +168,34 @@ def test_clinic_document_has_the_record_prices_and_labels():
     assert doc["url"] == "clinics/tx/riverside-ketamine-clinic/"
     assert doc["record"] is r.data
     iv = doc["derived"]["services"][0]
-    assert iv["comparable_price"] == 483.33
+    assert iv["comparable_price"] == 550
+    assert iv["headline"] == "$550 per session"
+    assert [p["text"] for p in iv["prices"]] == [
+        "$550 per session",
+        "6-session package $2,900 ($483 each)",
+        "Consultation: $150",
+        "$900 per session (seen Jan 2, 2025, over a year ago)",
+    ]
     assert [p["current"] for p in iv["prices"]] == [True, True, True, False]
     assert iv["prices"][0]["observed"] == "2026-09-14"
     assert doc["derived"]["verification"] == {
         "last_verified": "2026-09-14",
         "age_days": 69,
         "state": "current",
+        "warning": "",
+        "how": "Verified",
+        "recently_verified": "Recently verified",
+        "out_of_date": False,
+    }
+    assert doc["derived"]["display"] == {
+        "phone": "(512) 555-0134",
+        "website": "riverside.example",
+        "directions": "https://www.openstreetmap.org/directions?to=30.27312%2C-97.74109",
+        "hours": {"mon": "8:30 am-5 pm", "sat": "Closed"},
+        "last_verified": "Sep 14, 2026",
+        "refunds": "Refund policy not recorded: ask for it in writing before you prepay.",
+        "wait": None,
+        "npi_checks": [None, None],
     }
     assert doc["labels"]["safety"]["acls_staff"][0] == vocab.SAFETY_PRACTICES.label("acls_staff")
     assert set(doc["labels"]["route"]) == {"iv_infusion", "esketamine_nasal", "at_home"}

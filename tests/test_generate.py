@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from sites import PROJECT, TinySite, record
+from sites import PROJECT, TinySite, publishable, record
 
 from clinic_directory.errors import InvalidRecordsError
 
@@ -44,11 +44,15 @@ def test_clinic_page_shows_the_facts_a_patient_needs(tiny_site: TinySite) -> Non
     tiny_site.build()
     html = tiny_site.page("clinics/tx/lantern-hill/index.html")
     assert "<h1>Lantern Hill Ketamine Clinic</h1>" in html
-    assert "$550" in html and "$2,900" in html
-    assert "Comparable price per session: <strong>$483.33</strong>" in html
+    # the single-session price heads the route; the package keeps its own figure
+    assert "<dd>$550 per session</dd>" in html
+    assert "6-session package $2,900 ($483 each)" in html
+    assert "$483.33" not in html
     assert "as stated by the clinic" in html
-    assert "Dana Ortiz" in html and "Verified 2026-09-14" in html
-    assert 'href="tel:+15125550134"' in html
+    assert "Dana Ortiz" in html and '<time datetime="2026-09-14">Sep 14, 2026</time>' in html
+    assert 'href="tel:+15125550134"><span class="key-label">Call</span> (512) 555-0134</a>' in html
+    # contact, status and prices come before the description
+    assert html.index('class="clinic-key"') < html.index('class="description"')
     assert 'class="clinic-map" data-lat="30.2747" data-lon="-97.7404"' in html
     clinic = medical_clinic(html)
     assert clinic["@type"] == "MedicalClinic"
@@ -89,7 +93,7 @@ def test_lists_paginate_in_the_neutral_order(tiny_site: TinySite) -> None:
     assert (tiny_site.output / "clinics/page/3/index.html").exists()
     assert (tiny_site.output / "clinics/tx/page/2/index.html").exists()
     shown = re.findall(
-        r'data-id="(tx/clinic-[a-e])"',
+        r'class="clinic-card" data-id="(tx/clinic-[a-e])"',
         "".join(
             tiny_site.page(p)
             for p in (
@@ -160,7 +164,7 @@ def test_every_page_carries_the_csp_and_the_crisis_line(tiny_site: TinySite) -> 
 
 
 def test_sub_path_build_links_all_resolve(tiny_site: TinySite) -> None:
-    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.add("tx/lantern-hill", publishable(record()))
     site_url = "https://example.org/directory"
     tiny_site.build("publishconf.py", SITEURL=site_url)
     missing = set()
@@ -192,13 +196,13 @@ def test_state_page_compares_prices_per_route(tiny_site: TinySite) -> None:
     tiny_site.build()
     html = tiny_site.page("clinics/tx/index.html")
     assert "<h1>Ketamine clinics in Texas</h1>" in html
-    table = html[html.index('<table class="comparison">') :]
-    assert "IV infusion" in table and "$483.33" in table
+    table = html[html.index('<table class="comparison') :]
+    assert "IV infusion: $550 per session" in table
     assert Path(tiny_site.output / "schema/clinic.schema.json").exists()
 
 
 def test_public_build_publishes_sitemap_feed_and_robots(tiny_site: TinySite) -> None:
-    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.add("tx/lantern-hill", publishable(record()))
     tiny_site.build("publishconf.py", SITEURL="https://example.org/directory")
     sitemap = tiny_site.page("sitemap.xml")
     assert (

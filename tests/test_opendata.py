@@ -16,12 +16,12 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from sites import record
+from sites import publishable, record
 
-from clinic_directory.site import opendata
 from clinic_directory.records import vocab
 from clinic_directory.records.model import ClinicRecord
 from clinic_directory.records.schema import build_schema
+from clinic_directory.site import opendata
 
 HSDS_SCHEMAS = Path(__file__).parent / "fixtures" / "hsds"
 #: Where the vendored schemas are registered; never fetched.
@@ -113,13 +113,67 @@ def test_csv_has_one_row_per_clinic_and_route_with_prices():
     assert iv["id"] == nasal["id"] == "tx/lantern-hill"
     assert iv["prices"] == (
         "550 USD per session (observed 2026-09-14); "
-        "2900 USD per series of 6 sessions, includes six infusions (observed 2026-09-14)"
+        "2900 USD per series of 6 sessions (483 USD each), includes six infusions "
+        "(observed 2026-09-14)"
     )
-    assert iv["comparable_price_per_session"] == "483.33"
+    assert iv["comparable_price_per_session"] == "550"
     assert iv["conditions"] == "treatment_resistant_depression; ptsd"
     assert nasal["rems_certified"] == "true"
     assert nasal["prices"] == ""
     assert list(rows[0]) == list(opendata.CSV_COLUMNS)
+
+
+SPRAVATO = {
+    "route": "esketamine_nasal",
+    "rems_certified": True,
+    "insurance": True,
+    "prices": [
+        {"min": 0, "max": 60, "unit": "session", "medicine": "billed_separately"},
+        {"amount": 300, "unit": "consultation", "medicine": "not_applicable"},
+    ],
+}
+
+
+def test_csv_has_one_column_per_price_figure_never_blended():
+    rows = parse_csv(downloads([clinic(services=[clinic().data["services"][0], SPRAVATO])])["csv"])
+    iv, nasal = ({k: v for k, v in row.items() if k in opendata.PRICE_COLUMNS} for row in rows)
+    assert {k: v for k, v in iv.items() if v} == {
+        "session_price_min": "550",
+        "session_price_max": "550",
+        "session_price_observed": "2026-09-14",
+        "package_price_min": "2900",
+        "package_price_max": "2900",
+        "package_sessions": "6",
+        "package_per_session_min": "483",
+        "package_per_session_max": "483",
+        "package_price_observed": "2026-09-14",
+    }
+    # a clinic fee that leaves out the medicine is never a session price
+    assert {k: v for k, v in nasal.items() if v} == {
+        "clinic_fee_min": "0",
+        "clinic_fee_max": "60",
+        "clinic_fee_observed": "2026-09-14",
+        "consultation_fee_min": "300",
+        "consultation_fee_max": "300",
+    }
+    assert rows[1]["comparable_price_per_session"] == ""
+
+
+def test_clinics_json_states_each_price_figure_and_the_medicine():
+    entry = json.loads(downloads([clinic(services=[SPRAVATO])])["json"])["clinics"][0]
+    [nasal] = entry["prices"]
+    assert nasal["headline"] == (
+        "Clinic fee $0-$60 per session; the medicine is billed to your insurance"
+    )
+    assert nasal["session"] is None and nasal["comparable_price_per_session"] is None
+    assert nasal["clinic_fee"] == {
+        "min": 0,
+        "max": 60,
+        "medicine": "billed_separately",
+        "observed": "2026-09-14",
+        "current": True,
+    }
+    assert entry["record"]["services"][0]["prices"][0]["medicine"] == "billed_separately"
 
 
 def test_csv_numbers_stay_numbers():
@@ -146,6 +200,11 @@ def test_csv_leaves_ordinary_text_alone():
     assert opendata.defuse_formula("Lantern Hill = calm") == "Lantern Hill = calm"
 
 
+@pytest.mark.parametrize("cell", [" =HYPERLINK(1)", "\n+1", "\u3000@SUM(1)", " \t-1", "\t=1"])
+def test_csv_defuses_a_formula_after_leading_spaces_too(cell):
+    assert opendata.defuse_formula(cell) == "'" + cell
+
+
 # -- clinics.geojson ----------------------------------------------------------------
 
 
@@ -155,7 +214,11 @@ def test_geojson_points_are_longitude_then_latitude():
     assert collection["type"] == "FeatureCollection"
     assert located["geometry"] == {"type": "Point", "coordinates": [-97.7404, 30.2747]}
     assert located["properties"]["routes"] == ["iv_infusion", "esketamine_nasal"]
-    assert located["properties"]["lowest_comparable_price"] == 483.33
+    assert located["properties"]["lowest_comparable_price"] == 550
+    assert located["properties"]["headline_prices"] == {
+        "iv_infusion": "$550 per session",
+        "esketamine_nasal": None,
+    }
     assert unplaced["geometry"] is None
     assert unplaced["id"] == "tx/unplaced"
 
@@ -238,6 +301,7 @@ def test_hsds_service_carries_prices_areas_and_location():
     assert iv["organization"]["name"] == "Lantern Health"
     assert [c["amount"] for c in iv["cost_options"]] == [550, 2900]
     assert iv["cost_options"][1]["option"] == "includes six infusions"
+    assert "(483 USD each)" in iv["cost_options"][1]["amount_description"]
     assert iv["assured_date"] == "2026-09-14"
     location = iv["service_at_locations"][0]["location"]
     assert (location["latitude"], location["longitude"]) == (30.2747, -97.7404)
@@ -325,8 +389,92 @@ def test_build_writes_the_downloads_and_the_data_page(tiny_site):
 
 
 def test_publish_build_data_has_no_sample(tiny_site):
-    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.add("tx/lantern-hill", publishable(record()))
     tiny_site.build("publishconf.py")
     document = json.loads(tiny_site.page("data/clinics.json"))
     assert [c["sample"] for c in document["clinics"]] == [False]
     assert '"sample": true' not in tiny_site.page("data/index.html")
+
+
+# -- what patients ask: verification, refunds, access, Spravato, appointments ------
+
+
+def answered_clinic() -> ClinicRecord:
+    """A clinic that states every answer the patient fields hold."""
+    data = record(
+        verification={"method": "register", "sources": ["https://rems.example/lantern-hill"]},
+        listed_since="2026-01-05",
+        refunds={"policy": "full", "terms": "https://lantern-hill.example/terms"},
+        accessibility=["step_free_entrance", "asl_interpreter"],
+        accessibility_notes="Lift to the second floor.",
+        referral_required=True,
+        first_appointment_wait={"days": 9},
+    )
+    data["services"][1] |= {
+        "medicine_billing": "buy_and_bill",
+        "copay_program": False,
+        "insurance_plans": ["Aetna"],
+    }
+    data["clinicians"][0]["languages"] = ["es"]
+    return ClinicRecord("tx", "lantern-hill", "clinics/tx/lantern-hill.yaml", data, None, TODAY)
+
+
+def test_csv_carries_each_patient_answer_in_its_own_column():
+    iv, spravato = parse_csv(downloads([answered_clinic()])["csv"])
+    assert opendata.CSV_VERSION == 3
+    assert (iv["verification_method"], iv["verification_sources"]) == (
+        "register",
+        "https://rems.example/lantern-hill",
+    )
+    assert (iv["refund_policy"], iv["refund_terms"]) == (
+        "full",
+        "https://lantern-hill.example/terms",
+    )
+    assert iv["accessibility"] == "step_free_entrance; asl_interpreter"
+    assert (iv["referral_required"], iv["first_appointment_wait_days"]) == ("true", "9")
+    assert iv["first_appointment_wait_observed"] == "2026-09-14"
+    assert iv["listed_since"] == "2026-01-05"
+    assert iv["clinicians"].endswith(", speaks es")
+    assert (iv["medicine_billing"], iv["copay_program"]) == ("", "")
+    assert (spravato["medicine_billing"], spravato["copay_program"]) == ("buy_and_bill", "false")
+    assert spravato["service_insurance_plans"] == "Aetna"
+
+
+def test_geojson_carries_access_and_referral_for_maps_elsewhere():
+    [feature] = json.loads(downloads([answered_clinic()])["geojson"])["features"]
+    properties = feature["properties"]
+    assert properties["accessibility"] == ["step_free_entrance", "asl_interpreter"]
+    assert properties["referral_required"] is True
+    assert properties["verification_method"] == "register"
+
+
+def test_hsds_maps_access_appointments_refunds_and_verification(hsds_validator):
+    services = json.loads(downloads([answered_clinic()])["hsds"])
+    for service in services:
+        assert list(hsds_validator.iter_errors(service)) == []
+        assert list(undeclared_keys(service, schema_of("service.json"), "service")) == []
+    iv, spravato = services
+    location = iv["service_at_locations"][0]["location"]
+    assert [row["description"] for row in location["accessibilitys"]] == [
+        "Step-free entrance",
+        "ASL interpreter on request",
+        "Access notes, as stated by the clinic",
+    ]
+    assert {row["code"]: row.get("note") for row in location["languages"]} == {
+        "en": None,
+        "es": "spoken by a clinician",
+    }
+    assert iv["interpretation_services"].startswith("An American Sign Language interpreter")
+    assert iv["application_process"] == (
+        "Accepting new patients. A referral from a clinician is required. Typical wait for "
+        "a first appointment: about 9 days (as stated Sep 14, 2026)."
+    )
+    assert "Prepaid packages: Unused sessions: full refund" in iv["fees_description"]
+    assert "Prepaid packages" not in spravato["fees_description"]
+    assert "Plans for this treatment: Aetna" in spravato["fees_description"]
+    assert "Manufacturer's co-pay programme: not accepted" in spravato["fees_description"]
+    [verified] = iv["metadata"]
+    assert (verified["last_action_type"], verified["updated_by"]) == (
+        "verified: a public register",
+        "maintainer-handle",
+    )

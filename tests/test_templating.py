@@ -1,10 +1,10 @@
-"""Template helpers: JSON inside <script> blocks, money and phone formatting."""
+"""Template helpers: JSON inside <script> blocks and phone links (formatting: test_formatting)."""
 
 from __future__ import annotations
 
 import json
 
-from clinic_directory.site.templating import json_for_script, money, tel
+from clinic_directory.site.templating import json_for_script, tel
 
 
 def test_json_for_script_cannot_close_the_script_block() -> None:
@@ -16,13 +16,6 @@ def test_json_for_script_cannot_close_the_script_block() -> None:
 def test_json_for_script_escapes_javascript_line_separators() -> None:
     text = json_for_script({"name": "a\u2028b"})
     assert "\u2028" not in text and json.loads(text) == {"name": "a\u2028b"}
-
-
-def test_money_shows_cents_only_when_there_are_some() -> None:
-    assert money(550) == "$550"
-    assert money(2900.0) == "$2,900"
-    assert money(483.33) == "$483.33"
-    assert money(None) == ""
 
 
 def test_tel_keeps_digits_and_the_leading_plus() -> None:

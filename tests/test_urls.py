@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from sites import TinySite, record
+from sites import TinySite, publishable, record
 
 from clinic_directory.site.urls import SiteUrls
 
@@ -49,8 +49,10 @@ def test_one_identity_gives_every_url_and_file_name() -> None:
 
 
 def test_a_site_with_other_url_patterns_uses_them_everywhere(tiny_site: TinySite) -> None:
-    tiny_site.add("in/indiana-clinic", indiana_clinic(previous_slugs=["in/old-indiana"]))
-    tiny_site.add("tx/lantern-hill", record())
+    tiny_site.add(
+        "in/indiana-clinic", publishable(indiana_clinic(previous_slugs=["in/old-indiana"]))
+    )
+    tiny_site.add("tx/lantern-hill", publishable(record()))
     site = "https://directory.example/sub"
     result = tiny_site.build("publishconf.py", SITEURL=site, **PROVIDERS)
     out = result.output

@@ -4,7 +4,7 @@ The index feeds the list, the filters, the sort, the map and its popups on every
 directory page, so it carries only what those need and is laid out to compress
 well: one array per field ("columns"), enums as positions in the vocabulary,
 sets of enum values as bit masks, coordinates as integer steps from the previous
-clinic. ``clinic-directory.js`` in the theme decodes it; keep both in step and
+clinic. ``directory.js`` and ``format.js`` in the theme decode it; keep both in step and
 raise ``INDEX_VERSION`` when the layout changes.
 """
 
@@ -18,21 +18,53 @@ from typing import Any
 import zipcodes
 
 from clinic_directory.records import vocab
-from clinic_directory.records.model import STALE_AFTER_DAYS, ClinicRecord
+from clinic_directory.records.model import (
+    SESSION,
+    SORT_TIERS,
+    STALE_AFTER_DAYS,
+    ClinicRecord,
+    PriceFigure,
+)
+from clinic_directory.site.formatting import (
+    RECENTLY_VERIFIED,
+    directions_url,
+    figure_text,
+    headline_text,
+    hours_range,
+    index_constants,
+    npi_check_text,
+    refund_text,
+    stale_note,
+    us_date,
+    us_phone,
+    verification_warning,
+    verified_how,
+    wait_text,
+    web_address,
+)
 from clinic_directory.site.urls import SiteUrls
 
-INDEX_VERSION = 2
-CLINIC_DOCUMENT_VERSION = 1
+INDEX_VERSION = 3
+CLINIC_DOCUMENT_VERSION = 2
 ZIP_TABLE_VERSION = 1
 
 #: Coordinates are kept to four decimals (about 11 m), stored as integers of this step.
 COORDINATE_SCALE = 10_000
 #: ZIP centroids need no more than two decimals (about 1 km).
 ZIP_COORDINATE_SCALE = 100
-#: Names of the per-clinic yes/no facts, in bit order (bit i is ``1 << i``).
-FLAGS = ("accepting_new_patients", "telehealth_consultations", "board_certified", "rems", "sample")
+#: Names of the per-clinic yes/no facts, in bit order (bit i is ``1 << i``). ``asl``: staff
+#: who sign, or an interpreter on request; ``referral_required`` and ``no_referral_needed``
+#: are both unset when the record does not say.
+FLAGS = (
+    "accepting_new_patients", "telehealth_consultations", "board_certified", "rems", "sample",
+    "step_free", "asl", "referral_required", "no_referral_needed",
+)  # fmt: skip
+#: The language code of American Sign Language.
+ASL = "ase"
 #: The kinds of ZIP code a visitor might type for where they live.
 RESIDENTIAL_ZIP_TYPES = frozenset({"STANDARD", "PO BOX", "UNIQUE"})
+#: Added to a headline price's code when it was seen more than a year ago.
+STALE_CODE = 4
 #: The epoch that verification dates are counted from, in days.
 EPOCH = date(1970, 1, 1)
 
@@ -70,7 +102,7 @@ class _IndexColumns:
         self.columns: dict[str, list[Any]] = {
             name: []
             for name in (
-                "state", "slug", "name", "organization", "city", "zip", "clinicians",
+                "state", "slug", "name", "organization", "city", "zip", "phone", "clinicians",
                 "lat", "lon", "services",
                 "credentials", "specialties", "languages", "flags", "verified", "status",
             )
@@ -87,6 +119,7 @@ class _IndexColumns:
         column["organization"].append(data.get("organization", 0))
         column["city"].append(data["address"]["city"])
         column["zip"].append(data["address"]["postal_code"])
+        column["phone"].append(data["phone"])  # the cards' tap-to-call link
         column["clinicians"].append([c["name"] for c in clinicians])
         self._add_location(record.location)
         column["services"].append([self._service(record, s) for s in data["services"]])
@@ -116,17 +149,43 @@ class _IndexColumns:
         self.previous = (lat, lon)
 
     def _service(self, record: ClinicRecord, service: Mapping[str, Any]) -> list[Any]:
-        """``[route, comparable price or null, insurance 0/1, conditions mask(, at-home states)]``."""
-        price = record.comparable_price(service)
+        """``[route, headline price, insurance 0/1, conditions mask(, at-home states)]``."""
         row: list[Any] = [
             self.positions["route"][service["route"]],
-            int(price) if price is not None and price.is_integer() else price,
+            encode_headline(record.headline(service)),
             int(bool(service.get("insurance"))),
             _mask(service.get("conditions", []), self.positions["condition"]),
         ]
         if service["route"] == "at_home":
             row.append(sorted(self.positions["state"][s] for s in service.get("states_served", [])))
         return row
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def encode_headline(figure: PriceFigure | None) -> int | float | list[Any] | None:
+    """A service's headline price as ``format.js``'s ``decodePrice`` reads it.
+
+    ``None`` for no price; a bare number for the usual case, a current
+    single-session price that includes the medicine; otherwise ``[code, low, high,
+    sessions, observed day]`` with the code the kind's sort tier (0 session, 1
+    package, 2 clinic fee) plus 4 for a price over a year old, sessions 0 for a
+    per-session price, the observed day (days since 1970) only for old prices and
+    trailing defaults left out.
+    """
+    if figure is None:
+        return None
+    if figure.kind == SESSION and figure.current and figure.low == figure.high:
+        return _number(figure.low)
+    code = SORT_TIERS[figure.kind] + (0 if figure.current else STALE_CODE)
+    observed = None if figure.current else (figure.observed - EPOCH).days
+    sessions = figure.sessions if figure.each else 0
+    row = [code, _number(figure.low), _number(figure.high), sessions, observed]
+    while len(row) > 2 and (row[-1] in (0, None) or (len(row) == 3 and row[2] == row[1])):
+        row.pop()
+    return row
 
 
 def _flags_of(record: ClinicRecord) -> set[str]:
@@ -140,6 +199,14 @@ def _flags_of(record: ClinicRecord) -> set[str]:
         flags.add("rems")
     if record.is_sample:
         flags.add("sample")
+    access = data.get("accessibility", [])
+    if "step_free_entrance" in access:
+        flags.add("step_free")
+    if "asl_interpreter" in access or ASL in data.get("languages", []):
+        flags.add("asl")
+    referral = data.get("referral_required")
+    if referral is not None:
+        flags.add("referral_required" if referral else "no_referral_needed")
     return flags
 
 
@@ -168,6 +235,7 @@ def index_document(records: list[ClinicRecord], urls: SiteUrls) -> dict[str, Any
         "coordinate_scale": COORDINATE_SCALE,
         "flags": list(FLAGS),
         "stale_after_days": STALE_AFTER_DAYS,
+        **index_constants(),
         "at_home_warning": vocab.AT_HOME_WARNING,
         "url": urls.clinic_url,
         "json_url": urls.clinic_json_save_as,
@@ -186,15 +254,25 @@ def _labels_used(record: ClinicRecord) -> dict[str, dict[str, list[str]]]:
         "route": {s["route"] for s in services},
         "condition": {c for s in services for c in s.get("conditions", [])},
         "price_unit": {p["unit"] for s in services for p in s.get("prices", [])},
+        "medicine": {
+            p["medicine"] for s in services for p in s.get("prices", []) if "medicine" in p
+        },
         "state": {s for sv in services for s in sv.get("states_served", [])}
         | {data["address"]["state"]},
         "credential": {c["credential"] for c in clinicians},
+        "npi_result": {c["npi_check"]["result"] for c in clinicians if "npi_check" in c},
         "specialty": {c["specialty"] for c in clinicians if "specialty" in c},
         "role": {c["role"] for c in clinicians if "role" in c},
         "safety": set(data.get("safety", [])),
         "payment": set(data.get("payment", [])),
         "membership": set(data.get("memberships", [])),
         "language": set(data.get("languages", [])),
+        "accessibility": set(data.get("accessibility", [])),
+        "verification_method": {data["verification"]["method"]}
+        if "verification" in data
+        else set(),
+        "refund_policy": {data["refunds"]["policy"]} if "refunds" in data else set(),
+        "medicine_billing": {s["medicine_billing"] for s in services if "medicine_billing" in s},
         "status": {data.get("status", "active")},
         "day": set(data.get("hours", {})),
     }
@@ -210,15 +288,43 @@ def _labels_used(record: ClinicRecord) -> dict[str, dict[str, list[str]]]:
 
 
 def _service_details(record: ClinicRecord, service: Mapping[str, Any]) -> dict[str, Any]:
+    """What the compare page shows of a service, worded by ``formatting`` so that it
+    reads exactly like the clinic page."""
+    insurance = service.get("insurance")
     return {
         "route": service["route"],
+        "headline": headline_text(record.headline(service), insurance),
         "comparable_price": record.comparable_price(service),
+        "price_sort_key": record.price_sort_key(service),
         "prices": [
             {
-                "observed": record.price_observed(price).isoformat(),
-                "current": record.price_is_current(price),
+                "kind": figure.kind,
+                "text": figure_text(figure, insurance) + stale_note(figure),
+                "observed": figure.observed.isoformat(),
+                "observed_text": us_date(figure.observed),
+                "current": figure.current,
             }
-            for price in service.get("prices", [])
+            for figure in record.price_figures(service)
+        ],
+    }
+
+
+def _display(record: ClinicRecord) -> dict[str, Any]:
+    """The record's phone, hours, website and dates as people read them, and the
+    directions link (the record keeps the data formats)."""
+    data = record.data
+    wait = record.first_appointment_wait
+    return {
+        "phone": us_phone(data["phone"]),
+        "website": web_address(data["website"]),
+        "directions": directions_url(record),
+        "hours": {day: hours_range(text) for day, text in data.get("hours", {}).items()},
+        "last_verified": us_date(data["last_verified"]),
+        "refunds": refund_text(data.get("refunds")),
+        "wait": wait_text(wait) if wait else None,
+        "npi_checks": [
+            npi_check_text(c["npi_check"]) if "npi_check" in c else None
+            for c in data.get("clinicians", [])
         ],
     }
 
@@ -228,8 +334,9 @@ def clinic_document(record: ClinicRecord, *, url: str) -> dict[str, Any]:
 
     ``derived.services`` is aligned with ``record.services`` (and each ``prices``
     list with the service's prices), so the compare page can show every price
-    with its date and whether it still counts. ``labels`` makes the file
-    readable without the index; ``url`` is the clinic page's site-relative URL.
+    with its date and whether it still counts, in the clinic page's words.
+    ``labels`` makes the file readable without the index; ``url`` is the clinic
+    page's site-relative URL.
     """
     return {
         "version": CLINIC_DOCUMENT_VERSION,
@@ -240,10 +347,15 @@ def clinic_document(record: ClinicRecord, *, url: str) -> dict[str, Any]:
             "location": list(record.location) if record.location else None,
             "services": [_service_details(record, s) for s in record.data["services"]],
             "lowest_comparable_price": record.lowest_comparable_price,
+            "display": _display(record),
             "verification": {
                 "last_verified": record.last_verified.isoformat(),
                 "age_days": record.verified_age_days,
                 "state": record.verification_state,
+                "warning": verification_warning(record.verified_age_days),
+                "how": verified_how(record),
+                "recently_verified": RECENTLY_VERIFIED if record.recently_verified else None,
+                "out_of_date": record.out_of_date,
             },
         },
         "labels": _labels_used(record),

@@ -28,7 +28,7 @@ from clinic_directory.errors import ClinicDirectoryError, InvalidRecordsError
 from clinic_directory.records import vocab
 from clinic_directory.records.cache import RecordCache, fingerprint
 from clinic_directory.records.geocode import GeocodeCache
-from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.model import RECENT_WITHIN_DAYS, ClinicRecord
 from clinic_directory.records.schema import build_schema, schema_text
 from clinic_directory.records.validate import validate_paths
 from clinic_directory.site import browser_index, opendata
@@ -39,11 +39,20 @@ from clinic_directory.site.jsonld import clinic_jsonld
 from clinic_directory.site.map import map_setup_script
 from clinic_directory.site.publish import Publication
 from clinic_directory.site.render_pool import processes_for, write_in_workers
-from clinic_directory.site.seo import recently_verified_feed, robots_txt, sitemap_xml
+from clinic_directory.site.seo import (
+    changes_feed,
+    newest_changes,
+    recently_verified_feed,
+    robots_txt,
+    sitemap_xml,
+)
 from clinic_directory.site.settings import DirectorySettings, read_settings
 from clinic_directory.site.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
+
+#: Rows on each page of ``/changes/``.
+CHANGES_PER_PAGE = 100
 
 #: The browser's ZIP table, in the cache folder (see ``zip_table``).
 ZIP_CACHE_FILE = "zip-table.jsonl"
@@ -220,6 +229,8 @@ class ClinicGenerator(Generator):
                 state.clinics.append(clinic)
         self.states = sorted(states.values(), key=lambda state: state.label)
 
+        site_url = self.settings["SITEURL"]
+        has_samples = any(c.record.is_sample for c in self.clinics)
         self.assets = collect_theme_assets(Path(self.theme) / "static", options.vendor_assets)
         self.assets.add_bytes("js/map-setup.js", self.map_script().encode())
         self.context.update(
@@ -229,7 +240,9 @@ class ClinicGenerator(Generator):
             asset_manifest=self.assets,
             directory=options,
             urls=self.urls,
-            has_samples=any(c.record.is_sample for c in self.clinics),
+            has_samples=has_samples,
+            # Feeds need absolute URLs, and fictional clinics never reach one.
+            feeds=site_url.startswith("https://") and not has_samples,
             CSP=content_security_policy(options.tile_origin),
         )
 
@@ -271,6 +284,7 @@ class ClinicGenerator(Generator):
             self.write_bytes(name, data)
         self.write_clinics(writer)
         self.write_listings(writer)
+        self.write_changes(writer)
         self.write_record_files()
         self.write_json("data/zips.json", self.zip_table())
         self.write_text("schema/clinic.schema.json", schema_text())
@@ -281,7 +295,11 @@ class ClinicGenerator(Generator):
             # Without JavaScript, /map/ lists what the map would show: the first page of
             # every clinic, whose pager goes on to /clinics/page/2/.
             listing = (
-                {"clinics": everything[1], **pagination(everything[2], 0)}
+                {
+                    "clinics": everything[1],
+                    "out_of_date": everything[3]["out_of_date"],
+                    **pagination(everything[2], 0),
+                }
                 if template == "map"
                 else {}
             )
@@ -429,10 +447,16 @@ class ClinicGenerator(Generator):
             ),
         ]
         listings = []
-        for template, clinics, save_as, url, page in found:
+        for template, listed, save_as, url, page in found:
+            # Without JavaScript a list shows what the finder shows by default: listings
+            # not verified for over a year are left out (their pages stay).
+            clinics = [clinic for clinic in listed if not clinic.record.out_of_date]
             paginator = Paginator(save_as, url, clinics, self.settings, self.options.per_page)
             pages = [paginator.page(number) for number in range(1, paginator.num_pages + 1)]
-            listings.append((template, clinics, pages, {"url": url, **page}))
+            left_out = len(listed) - len(clinics)
+            listings.append(
+                (template, clinics, pages, {"url": url, "out_of_date": left_out, **page})
+            )
         return listings
 
     def write_listings(self, writer: Any) -> None:
@@ -452,6 +476,38 @@ class ClinicGenerator(Generator):
                     **pagination(pages, index),
                     **page,
                 )
+
+    def write_changes(self, writer: Any) -> None:
+        """``/changes/``: the clinics added, verified again or closed in the last 90 days,
+        newest first, from the records' own dates; paginated like the lists."""
+        since = self.options.today.toordinal() - RECENT_WITHIN_DAYS
+        events = [
+            event
+            for event in newest_changes(c.record for c in self.clinics)
+            if event.day.toordinal() > since
+        ]
+        urls = self.urls
+        paginator = Paginator(
+            urls.changes_save_as, urls.changes_url, events, self.settings, CHANGES_PER_PAGE
+        )
+        pages = [paginator.page(number) for number in range(1, paginator.num_pages + 1)]
+        states = sorted(
+            {c.record.state for c in self.clinics},
+            key=lambda code: vocab.STATES.label(code.upper()),
+        )
+        for index, current in enumerate(pages):
+            self.write(
+                writer,
+                current.save_as,
+                "changes",
+                page_name="changes",
+                changes_days=RECENT_WITHIN_DAYS,
+                changes_paginator=paginator,
+                changes_page=current,
+                changes_previous_page=pages[index - 1] if index else None,
+                changes_next_page=pages[index + 1] if index + 1 < len(pages) else None,
+                change_states=states,
+            )
 
     def write_record_files(self) -> None:
         """The files made of every record: the directory index and the open data.
@@ -475,7 +531,7 @@ class ClinicGenerator(Generator):
     def write_discovery_files(self) -> None:
         """Sitemap, robots.txt and feed: only real clinics, and only with absolute URLs."""
         site_url = self.settings["SITEURL"]
-        indexable = site_url.startswith("https://") and not self.context["has_samples"]
+        indexable = self.context["feeds"]
         self.write_text("robots.txt", robots_txt(site_url, indexable=indexable))
         if not indexable:
             return
@@ -490,9 +546,29 @@ class ClinicGenerator(Generator):
                 url_of=lambda record: self.site_url(self.urls.clinic(record.identity)),
             ),
         )
+        self.write_state_feeds()
+
+    def write_state_feeds(self) -> None:
+        """One Atom feed per state with clinics: each clinic added, verified again or
+        closed there, newest first (closed clinics included: their closing is news)."""
+        by_state: dict[str, list[ClinicRecord]] = {}
+        for clinic in self.clinics:
+            by_state.setdefault(clinic.record.state, []).append(clinic.record)
+        for state, records in by_state.items():
+            self.write_text(
+                self.urls.state_feed_file(state),
+                changes_feed(
+                    records,
+                    title=f"{self.settings['SITENAME']}: changes in "
+                    f"{vocab.STATES.label(state.upper())}",
+                    feed_url=self.site_url(self.urls.state_feed(state)),
+                    listing_url=self.site_url(self.urls.state(state)),
+                    url_of=lambda record: self.site_url(self.urls.clinic(record.identity)),
+                ),
+            )
 
     def sitemap_entries(self) -> list[tuple[str, Any]]:
-        paths = ["", "map/", "compare/", "data/"]
+        paths = ["", "map/", "compare/", "data/", self.urls.changes_url]
         paths += [page.url for _, _, pages, _ in self.listings() for page in pages]
         paths += [page.url for page in self.context.get("pages", [])]
         entries: list[tuple[str, Any]] = [(self.site_url(path), None) for path in paths]

@@ -6,42 +6,66 @@ inside a ``<script>`` block whatever the record contains.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 from clinic_directory.records import vocab
-from clinic_directory.records.model import ClinicRecord, comparable_session_price
+from clinic_directory.records.model import CLINIC_FEE, FEE, PACKAGE, SESSION, ClinicRecord
+from clinic_directory.site.formatting import figure_text, refund_text
 
 _DRUG_NAMES = MappingProxyType({"esketamine_nasal": "esketamine"})
 _DAY_NAMES = MappingProxyType({term.value: term.label for term in vocab.DAYS})
 
 
+#: What each kind of price is called in an offer's ``category``.
+_CATEGORIES = MappingProxyType(
+    {
+        SESSION: "single session",
+        PACKAGE: "package of sessions",
+        CLINIC_FEE: "clinic fee, medicine billed separately",
+        FEE: "other fee",
+    }
+)
+
+
+def _offer(record: ClinicRecord, service: Mapping[str, Any], price: Mapping[str, Any]) -> dict:
+    """One published price as a schema.org Offer: the figures as written, what the unit
+    is (a package's session count as its reference quantity) and what it covers."""
+    figure = record.price_figure(price)
+    spec: dict[str, Any] = {"@type": "UnitPriceSpecification", "priceCurrency": "USD"}
+    if figure.low == figure.high:
+        spec["price"] = figure.low
+    else:
+        spec["minPrice"], spec["maxPrice"] = figure.low, figure.high
+    spec["unitText"] = price["unit"]
+    if figure.each:
+        spec["referenceQuantity"] = {
+            "@type": "QuantitativeValue",
+            "value": figure.sessions,
+            "unitText": "sessions",
+        }
+    spec["validFrom"] = figure.observed.isoformat()
+    notes = [vocab.MEDICINE.label(figure.medicine)] if figure.medicine else []
+    notes += [price["includes"]] if price.get("includes") else []
+    if price["unit"] == "series":  # a prepaid package: what happens to unused sessions
+        notes.append(refund_text(record.data.get("refunds")))
+    return {
+        "@type": "Offer",
+        "name": f"{vocab.ROUTES.label(service['route'])}: "
+        f"{figure_text(figure, service.get('insurance'))}",
+        "category": _CATEGORIES[figure.kind],
+        "priceSpecification": spec,
+        **({"description": "; ".join(notes)} if notes else {}),
+    }
+
+
 def _offers(record: ClinicRecord) -> list[dict[str, Any]]:
-    offers = []
-    for service in record.data["services"]:
-        for price in service.get("prices", []):
-            spec: dict[str, Any] = {"@type": "PriceSpecification", "priceCurrency": "USD"}
-            if "amount" in price:
-                spec["price"] = price["amount"]
-            else:
-                spec["minPrice"], spec["maxPrice"] = price["min"], price["max"]
-            spec["validFrom"] = record.price_observed(price).isoformat()
-            offers.append(
-                {
-                    "@type": "Offer",
-                    "name": f"{vocab.ROUTES.label(service['route'])}, "
-                    f"{vocab.PRICE_UNITS.label(price['unit'])}",
-                    "priceSpecification": spec,
-                    **({"description": price["includes"]} if price.get("includes") else {}),
-                    **(
-                        {"category": "comparable per-session price"}
-                        if comparable_session_price(price) is not None
-                        else {}
-                    ),
-                }
-            )
-    return offers
+    return [
+        _offer(record, service, price)
+        for service in record.data["services"]
+        for price in service.get("prices", [])
+    ]
 
 
 def _hours(data: dict[str, Any]) -> list[str]:
@@ -89,6 +113,15 @@ def clinic_jsonld(record: ClinicRecord, url: str) -> dict[str, Any]:
         ),
         "makesOffer": _offers(record),
         "openingHours": _hours(data),
+        # schema.org's Place feature list: the access the clinic states it has.
+        "amenityFeature": [
+            {
+                "@type": "LocationFeatureSpecification",
+                "name": vocab.ACCESSIBILITY.label(feature),
+                "value": True,
+            }
+            for feature in data.get("accessibility", [])
+        ],
     }
     if record.location:
         lat, lon = record.location

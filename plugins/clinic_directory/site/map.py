@@ -41,7 +41,10 @@ def _folium_map(*, tile_url: str, attribution: str, max_zoom: int) -> folium.Map
         minZoom=2,
     )
     directory_map._id = MAP_ELEMENT_ID.removeprefix("map_")
-    tiles = folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=max_zoom, name="tiles")
+    # Sharp tiles on high-density (phone) screens: the next zoom level's, at half size.
+    tiles = folium.TileLayer(
+        tiles=tile_url, attr=attribution, max_zoom=max_zoom, name="tiles", detect_retina=True
+    )
     tiles._id = "directory"
     tiles.add_to(directory_map)
     return directory_map

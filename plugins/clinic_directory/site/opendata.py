@@ -20,11 +20,13 @@ from types import MappingProxyType
 from typing import Any
 
 from clinic_directory.records import vocab
-from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.model import ClinicRecord, PriceFigure
+from clinic_directory.site.formatting import headline_price, refund_text, wait_text
 
-CLINICS_VERSION = 1
-CSV_VERSION = 1
-GEOJSON_VERSION = 1
+CLINICS_VERSION = 2
+#: 3: columns for Spravato billing, refunds, access, appointments and verification.
+CSV_VERSION = 3
+GEOJSON_VERSION = 2
 #: The Open Referral Human Services Data Specification version the export follows.
 HSDS_VERSION = "3.0"
 
@@ -51,13 +53,30 @@ VERSIONS = MappingProxyType(
 #: Leading characters that make a spreadsheet treat a cell as a formula (OWASP's list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+#: The figures of a service's prices, one kind each, never blended (see ``price_figures``).
+PRICE_KINDS = ("session", "package", "clinic_fee", "consultation", "month")
+#: Their CSV columns: numbers and ISO dates, one column per figure.
+PRICE_COLUMNS = (
+    "session_price_min", "session_price_max", "session_medicine", "session_price_observed",
+    "package_price_min", "package_price_max", "package_sessions",
+    "package_per_session_min", "package_per_session_max", "package_medicine",
+    "package_price_observed",
+    "clinic_fee_min", "clinic_fee_max", "clinic_fee_observed",
+    "consultation_fee_min", "consultation_fee_max", "monthly_fee_min", "monthly_fee_max",
+)  # fmt: skip
+
 CSV_COLUMNS = (
     "id", "url", "name", "organization", "status", "street", "city", "state",
     "postal_code", "latitude", "longitude", "phone", "website", "email", "route",
     "conditions", "insurance", "rems_certified", "states_served",
-    "comparable_price_per_session", "prices", "service_notes", "accepting_new_patients",
-    "telehealth_consultations", "languages", "payment", "insurance_plans", "memberships",
-    "safety", "clinicians", "last_verified", "verified_by", "sources", "sample",
+    "service_insurance_plans", "medicine_billing", "copay_program",
+    *PRICE_COLUMNS, "comparable_price_per_session", "prices", "service_notes",
+    "accepting_new_patients", "referral_required", "first_appointment_wait_days",
+    "first_appointment_wait_observed",
+    "telehealth_consultations", "languages", "accessibility", "accessibility_notes",
+    "payment", "insurance_plans", "refund_policy", "refund_terms", "memberships",
+    "safety", "clinicians", "last_verified", "verified_by", "verification_method",
+    "verification_sources", "verification_notes", "sources", "listed_since", "sample",
 )  # fmt: skip
 
 #: Record status -> HSDS service status.
@@ -86,14 +105,41 @@ def license_url(spdx_id: str) -> str:
 # -- JSON ---------------------------------------------------------------------------
 
 
+def _figure(figure: PriceFigure) -> dict[str, Any]:
+    """One price figure as plain numbers: what the clinic asks (a package's total), the
+    per-session figure of a package in whole dollars, the medicine, when it was seen."""
+    entry: dict[str, Any] = {"min": figure.low, "max": figure.high}
+    if figure.each:
+        entry |= {"sessions": figure.sessions, "per_session_min": figure.each[0]}
+        entry["per_session_max"] = figure.each[1]
+    if figure.medicine:
+        entry["medicine"] = figure.medicine
+    return entry | {"observed": figure.observed.isoformat(), "current": figure.current}
+
+
+def price_figures(record: ClinicRecord, service: Mapping[str, Any]) -> dict[str, Any]:
+    """A service's prices as the site reads them: the best single-session price, package,
+    clinic fee without the medicine, consultation and monthly fee (``None`` where the
+    clinic lists none), the headline in words and the figure the price filter uses."""
+    summary = record.price_summary(service)
+    return {
+        "route": service["route"],
+        "headline": headline_price(service, record),
+        "comparable_price_per_session": record.comparable_price(service),
+        **{kind: _figure(summary[kind]) if kind in summary else None for kind in PRICE_KINDS},
+    }
+
+
 def _clinic_entry(record: ClinicRecord, url: str) -> dict[str, Any]:
     """A clinic in ``clinics.json``: the record exactly as contributed, plus identity,
-    URL and coordinates. ``record`` follows the published record schema."""
+    URL, coordinates and, per service, its prices as the site reads them. ``record``
+    follows the published record schema."""
     return {
         "id": record.identity,
         "url": url,
         "sample": record.is_sample,
         "location": _location(record),
+        "prices": [price_figures(record, service) for service in record.data["services"]],
         "record": record.data,
     }
 
@@ -109,8 +155,10 @@ def _location(record: ClinicRecord) -> dict[str, float] | None:
 
 
 def defuse_formula(cell: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would run as a formula (CSV injection)."""
-    return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell
+    """Prefix ``'`` to text a spreadsheet would run as a formula (CSV injection), also
+    when spaces or line breaks come first: spreadsheets skip them before the ``=``."""
+    risky = cell.startswith(FORMULA_TRIGGERS) or cell.lstrip().startswith(FORMULA_TRIGGERS)
+    return f"'{cell}" if risky else cell
 
 
 def _cell(value: Any) -> str | int | float:
@@ -130,18 +178,50 @@ def _money(amount: float) -> str:
     return f"{amount:g}"
 
 
+def _usd(low: float, high: float) -> str:
+    return f"{_money(low)} USD" if low == high else f"{_money(low)}-{_money(high)} USD"
+
+
 def describe_price(record: ClinicRecord, price: Mapping[str, Any]) -> str:
-    """One price in words, such as ``2900 USD per series of 6 sessions (observed 2026-09-14)``."""
-    if "amount" in price:
-        figure = f"{_money(price['amount'])} USD"
+    """One price in words, such as ``2900 USD per series of 6 sessions (483 USD each),
+    medicine included (observed 2026-09-14)``."""
+    figure = record.price_figure(price)
+    text = _usd(figure.low, figure.high)
+    if figure.each:
+        text += f" per series of {figure.sessions} sessions ({_usd(*figure.each)} each)"
     else:
-        figure = f"{_money(price['min'])}-{_money(price['max'])} USD"
-    unit = price["unit"]
-    what = f"series of {price['sessions']} sessions" if price.get("sessions") else unit
-    text = f"{figure} per {what}"
+        text += f" per {figure.unit}"
+    if figure.medicine:
+        text += f", {vocab.MEDICINE.label(figure.medicine).lower()}"
     if price.get("includes"):
         text += f", includes {price['includes']}"
-    return f"{text} (observed {record.price_observed(price).isoformat()})"
+    return f"{text} (observed {figure.observed.isoformat()})"
+
+
+def _price_cells(record: ClinicRecord, service: Mapping[str, Any]) -> dict[str, Any]:
+    """The CSV's price columns of one service: one column per figure, numbers only."""
+    summary = record.price_summary(service)
+    cells: dict[str, Any] = dict.fromkeys(PRICE_COLUMNS)
+    for kind, prefix in (("session", "session_price"), ("package", "package_price")):
+        if kind in summary:
+            figure = summary[kind]
+            cells |= {f"{prefix}_min": figure.low, f"{prefix}_max": figure.high}
+            cells[f"{kind}_medicine"] = figure.medicine
+            cells[f"{prefix}_observed"] = figure.observed.isoformat()
+    if "package" in summary and summary["package"].each:
+        low, high = summary["package"].each
+        cells |= {"package_sessions": summary["package"].sessions}
+        cells |= {"package_per_session_min": low, "package_per_session_max": high}
+    for kind, prefix in (
+        ("clinic_fee", "clinic_fee"),
+        ("consultation", "consultation_fee"),
+        ("month", "monthly_fee"),
+    ):
+        if kind in summary:
+            cells |= {f"{prefix}_min": summary[kind].low, f"{prefix}_max": summary[kind].high}
+    if "clinic_fee" in summary:
+        cells["clinic_fee_observed"] = summary["clinic_fee"].observed.isoformat()
+    return cells
 
 
 def _clinician_text(person: Mapping[str, Any]) -> str:
@@ -149,6 +229,11 @@ def _clinician_text(person: Mapping[str, Any]) -> str:
     parts += [person[key] for key in ("specialty", "role", "npi") if person.get(key)]
     if person.get("board_certified"):
         parts.append("board certified")
+    if person.get("npi_check"):
+        check = person["npi_check"]
+        parts.append(f"NPI check {check['result']} on {check['checked']}")
+    if person.get("languages"):
+        parts.append(f"speaks {' '.join(person['languages'])}")
     return " ".join(parts[:2]) + "".join(f", {part}" for part in parts[2:])
 
 
@@ -157,6 +242,9 @@ def _csv_rows(record: ClinicRecord, url: str) -> Iterator[dict[str, Any]]:
     data = record.data
     address = data["address"]
     lat, lon = record.location or (None, None)
+    wait = record.first_appointment_wait
+    refunds = data.get("refunds", {})
+    verification = data.get("verification", {})
     clinic = {
         "id": record.identity,
         "url": url,
@@ -173,16 +261,27 @@ def _csv_rows(record: ClinicRecord, url: str) -> Iterator[dict[str, Any]]:
         "website": data["website"],
         "email": data.get("email"),
         "accepting_new_patients": data.get("accepting_new_patients"),
+        "referral_required": data.get("referral_required"),
+        "first_appointment_wait_days": wait.days if wait else None,
+        "first_appointment_wait_observed": wait.observed.isoformat() if wait else None,
         "telehealth_consultations": data.get("telehealth_consultations"),
         "languages": data.get("languages", []),
+        "accessibility": data.get("accessibility", []),
+        "accessibility_notes": data.get("accessibility_notes"),
         "payment": data.get("payment", []),
         "insurance_plans": data.get("insurance_plans", []),
+        "refund_policy": refunds.get("policy"),
+        "refund_terms": refunds.get("terms"),
         "memberships": data.get("memberships", []),
         "safety": data.get("safety", []),
         "clinicians": [_clinician_text(p) for p in data.get("clinicians", [])],
         "last_verified": data["last_verified"],
         "verified_by": data["verified_by"],
+        "verification_method": verification.get("method"),
+        "verification_sources": verification.get("sources", []),
+        "verification_notes": verification.get("notes"),
         "sources": data["sources"],
+        "listed_since": data.get("listed_since"),
         "sample": record.is_sample,
     }
     for service in data["services"]:
@@ -193,6 +292,10 @@ def _csv_rows(record: ClinicRecord, url: str) -> Iterator[dict[str, Any]]:
             "insurance": service.get("insurance"),
             "rems_certified": service.get("rems_certified"),
             "states_served": service.get("states_served", []),
+            "service_insurance_plans": service.get("insurance_plans", []),
+            "medicine_billing": service.get("medicine_billing"),
+            "copay_program": service.get("copay_program"),
+            **_price_cells(record, service),
             "comparable_price_per_session": record.comparable_price(service),
             "prices": [describe_price(record, p) for p in service.get("prices", [])],
             "service_notes": service.get("notes"),
@@ -233,7 +336,13 @@ def _feature(record: ClinicRecord, url: str) -> dict[str, Any]:
             "state": data["address"]["state"],
             "routes": [s["route"] for s in data["services"]],
             "lowest_comparable_price": record.lowest_comparable_price,
+            "headline_prices": {s["route"]: headline_price(s, record) for s in data["services"]},
+            "accepting_new_patients": data.get("accepting_new_patients"),
+            "referral_required": data.get("referral_required"),
+            "accessibility": data.get("accessibility", []),
+            "languages": data.get("languages", []),
             "last_verified": data["last_verified"],
+            "verification_method": data.get("verification", {}).get("method"),
             "sample": record.is_sample,
         },
     }
@@ -274,6 +383,7 @@ def _hsds_location(record: ClinicRecord, organization_id: str) -> dict[str, Any]
     data = record.data
     location_id = stable_id("location", record.identity)
     address = data["address"]
+    spoken = {code for person in data.get("clinicians", []) for code in person.get("languages", [])}
     location: dict[str, Any] = {
         "id": location_id,
         "location_type": "physical",
@@ -305,13 +415,103 @@ def _hsds_location(record: ClinicRecord, organization_id: str) -> dict[str, Any]
                 "location_id": location_id,
                 "name": vocab.LANGUAGES.label(code),
                 "code": code,
+                **({"note": "spoken by a clinician"} if code in spoken else {}),
             }
             for code in data.get("languages", [])
         ],
+        "accessibilitys": _hsds_accessibility(record, location_id),
     }
     if record.location is not None:
         location["latitude"], location["longitude"] = record.location
     return location
+
+
+def _hsds_accessibility(record: ClinicRecord, location_id: str) -> list[dict[str, Any]]:
+    """HSDS's accessibility rows (its 3.0 schema spells the list ``accessibilitys``): one
+    per feature the clinic states, and its notes."""
+    rows = [
+        {
+            "id": stable_id("accessibility", record.identity, feature),
+            "location_id": location_id,
+            "description": vocab.ACCESSIBILITY.label(feature),
+            "details": f"{vocab.ACCESSIBILITY.get(feature).explanation} As stated by the clinic.",
+        }
+        for feature in record.data.get("accessibility", [])
+    ]
+    if record.data.get("accessibility_notes"):
+        rows.append(
+            {
+                "id": stable_id("accessibility", record.identity, "notes"),
+                "location_id": location_id,
+                "description": "Access notes, as stated by the clinic",
+                "details": record.data["accessibility_notes"],
+            }
+        )
+    return rows
+
+
+def _hsds_fees(record: ClinicRecord, service: Mapping[str, Any]) -> str:
+    """What a service costs and how it is paid, in words: the prices, a package's refund
+    policy, and for Spravato how the spray is billed and what insurance takes it."""
+    parts = [describe_price(record, p) for p in service.get("prices", [])]
+    if not parts:
+        parts.append("No published prices; ask the clinic for a written quote.")
+    if any(p["unit"] == "series" for p in service.get("prices", [])):
+        refunds = record.data.get("refunds")
+        terms = f" Terms: {refunds['terms']}" if refunds and refunds.get("terms") else ""
+        parts.append(f"Prepaid packages: {refund_text(refunds)}{terms}")
+    if service.get("insurance_plans"):
+        parts.append(f"Plans for this treatment: {', '.join(service['insurance_plans'])}")
+    if service.get("medicine_billing"):
+        parts.append(
+            f"Medicine: {vocab.MEDICINE_BILLING.get(service['medicine_billing']).explanation}"
+        )
+    if "copay_program" in service:
+        accepted = "accepted" if service["copay_program"] else "not accepted"
+        parts.append(f"Manufacturer's co-pay programme: {accepted}")
+    return "; ".join(parts)
+
+
+def _hsds_application(record: ClinicRecord) -> str | None:
+    """How to get a first appointment: new patients, referral, the typical wait."""
+    data = record.data
+    parts = []
+    if data.get("accepting_new_patients") is not None:
+        parts.append(
+            "Accepting new patients."
+            if data["accepting_new_patients"]
+            else "Not accepting new patients."
+        )
+    if data.get("referral_required") is not None:
+        parts.append(
+            "A referral from a clinician is required."
+            if data["referral_required"]
+            else "No referral needed."
+        )
+    wait = record.first_appointment_wait
+    if wait:
+        said = wait_text(wait)
+        parts.append(f"Typical wait for a first appointment: {said[0].lower()}{said[1:]}.")
+    return " ".join(parts) or None
+
+
+def _hsds_verification(record: ClinicRecord, service_id: str) -> dict[str, Any]:
+    """The last verification as HSDS provenance: when, by whom and how."""
+    data = record.data
+    method = data.get("verification", {}).get("method")
+    return {
+        "id": stable_id("metadata", service_id, data["last_verified"]),
+        "resource_id": service_id,
+        "resource_type": "service",
+        "last_action_date": data["last_verified"],
+        "last_action_type": f"verified: {vocab.VERIFICATION_METHODS.label(method).lower()}"
+        if method
+        else "verified",
+        "field_name": "assured_date",
+        "previous_value": "",
+        "replacement_value": data["last_verified"],
+        "updated_by": data["verified_by"],
+    }
 
 
 def _hsds_cost_option(
@@ -326,6 +526,8 @@ def _hsds_cost_option(
     }
     notes = [] if "amount" in price else ["a price range; amount is its low end"]
     option["amount"] = price.get("amount", price.get("min"))
+    if price.get("medicine"):
+        notes.append(vocab.MEDICINE.label(price["medicine"]).lower())
     if price.get("includes"):
         notes.append(f"includes {price['includes']}")
     if notes:
@@ -352,9 +554,9 @@ def _hsds_service(
         "description": route.explanation,
         "url": url,
         "status": HSDS_STATUS[data["status"]],
-        "fees_description": "; ".join(describe_price(record, p) for p in service.get("prices", []))
-        or "No published prices; ask the clinic for a written quote.",
+        "fees_description": _hsds_fees(record, service),
         "assured_date": data["last_verified"],
+        "metadata": [_hsds_verification(record, service_id)],
         "organization": organization,
         "phones": [
             {
@@ -402,8 +604,20 @@ def _hsds_service(
         document["accreditations"] = "Spravato REMS-certified site (as stated by the clinic)"
     if data.get("email"):
         document["email"] = data["email"]
+    application = _hsds_application(record)
+    if application:
+        document["application_process"] = application
+    if "asl_interpreter" in data.get("accessibility", []):
+        document["interpretation_services"] = (
+            "An American Sign Language interpreter on request, as stated by the clinic."
+        )
+    alerts = []
     if record.is_sample:
-        document["alert"] = "Fictional sample clinic for demonstration. It does not exist."
+        alerts.append("Fictional sample clinic for demonstration. It does not exist.")
+    if record.out_of_date:
+        alerts.append("Not verified for over a year: it may be out of date.")
+    if alerts:
+        document["alert"] = " ".join(alerts)
     return document
 
 

@@ -11,7 +11,8 @@ from xml.sax.saxutils import escape
 
 from feedgenerator import Atom1Feed
 
-from clinic_directory.records.model import ClinicRecord
+from clinic_directory.records.model import VERIFIED, ChangeEvent, ClinicRecord
+from clinic_directory.site.formatting import CHANGE_WORDS, us_date, verification_sentence
 
 FEED_SIZE = 50
 
@@ -56,14 +57,64 @@ def recently_verified_feed(
     newest = sorted(records, key=lambda r: (r.last_verified, r.identity), reverse=True)
     for record in newest[:FEED_SIZE]:
         verified = datetime.combine(record.last_verified, time(12), tzinfo=UTC)
-        city = record.data["address"]["city"]
-        state = record.data["address"]["state"]
         feed.add_item(
-            title=f"{record.name}, {city}, {state}",
+            title=_place(record),
             link=url_of(record),
             unique_id=f"{url_of(record)}#verified-{record.data['last_verified']}",
             description=f"Listing verified on {record.data['last_verified']}.",
             updateddate=verified,
             pubdate=verified,
+        )
+    return feed.writeString("utf-8")
+
+
+def _place(record: ClinicRecord) -> str:
+    address = record.data["address"]
+    return f"{record.name}, {address['city']}, {address['state']}"
+
+
+def newest_changes(records: Iterable[ClinicRecord]) -> list[ChangeEvent]:
+    """Every dated change of the records, newest first (the same day in a stable order)."""
+    events = [event for record in records for event in record.changes()]
+    events.sort(key=lambda event: (event.record.identity, event.kind))
+    events.sort(key=lambda event: event.day, reverse=True)
+    return events
+
+
+def change_description(event: ChangeEvent) -> str:
+    """``Verified again: checked by phone with the clinic on Oct 14, 2026.``"""
+    if event.kind == VERIFIED and "verification" in event.record.data:
+        sentence = verification_sentence(event.record)
+        return f"{CHANGE_WORDS[VERIFIED]}: {sentence[0].lower()}{sentence[1:]}."
+    return f"{CHANGE_WORDS[event.kind]} on {us_date(event.day)}."
+
+
+def changes_feed(
+    records: Iterable[ClinicRecord],
+    *,
+    title: str,
+    feed_url: str,
+    listing_url: str,
+    url_of: Callable[[ClinicRecord], str],
+) -> str:
+    """Atom feed of the newest changes to some clinics: added, verified again, closed."""
+    feed = Atom1Feed(
+        title=title,
+        link=listing_url,
+        feed_url=feed_url,
+        description="Clinics added to the directory, checked again against their sources, "
+        "or closed.",
+        language="en",
+    )
+    for event in newest_changes(records)[:FEED_SIZE]:
+        when = datetime.combine(event.day, time(12), tzinfo=UTC)
+        link = url_of(event.record)
+        feed.add_item(
+            title=f"{CHANGE_WORDS[event.kind]}: {_place(event.record)}",
+            link=link,
+            unique_id=f"{link}#{event.kind}-{event.day.isoformat()}",
+            description=change_description(event),
+            updateddate=when,
+            pubdate=when,
         )
     return feed.writeString("utf-8")

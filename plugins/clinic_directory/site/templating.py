@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from clinic_directory.records import vocab
+from clinic_directory.site import formatting
 from clinic_directory.site.assets import asset_url
 from clinic_directory.site.jsonld import breadcrumbs_jsonld
 
@@ -71,23 +72,44 @@ def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = 
     return Markup(f'<ul class="terms">{"".join(items)}</ul>')
 
 
-def money(amount: float | None) -> str:
-    if amount is None:
-        return ""
-    return f"${amount:,.0f}" if float(amount).is_integer() else f"${amount:,.2f}"
-
-
 def tel(phone: str) -> str:
     """A ``tel:`` target: the digits of a phone number, with its leading ``+``."""
     digits = "".join(ch for ch in phone if ch.isdigit())
     return f"+{digits}" if phone.strip().startswith("+") else digits
 
 
-FILTERS = MappingProxyType({"jsonld": json_for_script, "money": money, "tel": tel})
+FILTERS = MappingProxyType(
+    {
+        "jsonld": json_for_script,
+        "money": formatting.money,
+        "tel": tel,
+        "us_date": formatting.us_date,
+        "hours_range": formatting.hours_range,
+        "us_phone": formatting.us_phone,
+        "web_address": formatting.web_address,
+    }
+)
 GLOBALS = MappingProxyType(
     {
         "asset": asset_url,
         "breadcrumbs_jsonld": breadcrumbs_jsonld,
+        "money_range": formatting.money_range,
+        "headline_price": formatting.headline_price,
+        "price_groups": formatting.price_groups,
+        "price_text": formatting.figure_text,
+        "stale_note": formatting.stale_note,
+        "verification_warning": formatting.verification_warning,
+        "verified_how": formatting.verified_how,
+        "refund_text": formatting.refund_text,
+        "wait_text": formatting.wait_text,
+        "npi_check_text": formatting.npi_check_text,
+        "RECENTLY_VERIFIED": formatting.RECENTLY_VERIFIED,
+        "RECENTLY_VERIFIED_MEANS": formatting.RECENTLY_VERIFIED_MEANS,
+        "OUT_OF_DATE_NOTE": formatting.OUT_OF_DATE_NOTE,
+        "CHANGE_WORDS": formatting.CHANGE_WORDS,
+        "directions_url": formatting.directions_url,
+        "PRICE_SORT_NOTE": formatting.PRICE_SORT_NOTE,
+        "PRICE_FILTER_NOTE": formatting.PRICE_FILTER_NOTE,
         "term": term,
         "term_link": term_link,
         "term_list": term_list,

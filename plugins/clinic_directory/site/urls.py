@@ -23,6 +23,12 @@ URL_DEFAULTS: Mapping[str, str] = {
     "STATE_SAVE_AS": "clinics/{slug}/index.html",
     "CLINICS_INDEX_URL": "clinics/",
     "CLINICS_INDEX_SAVE_AS": "clinics/index.html",
+    # Atom feed of one state's clinics added, verified again or closed (Pelican's own
+    # feeds are ``*_FEED_ATOM`` settings; these follow the URL/SAVE_AS pairs above).
+    "STATE_FEED_URL": "feeds/states/{slug}.atom.xml",
+    "STATE_FEED_SAVE_AS": "feeds/states/{slug}.atom.xml",
+    "CHANGES_URL": "changes/",
+    "CHANGES_SAVE_AS": "changes/index.html",
 }
 
 #: What each pattern must name; a clinic's identity is ``{state}/{slug}``.
@@ -32,6 +38,8 @@ URL_PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {
     "CLINIC_JSON_SAVE_AS": ("state", "slug"),
     "STATE_URL": ("slug",),
     "STATE_SAVE_AS": ("slug",),
+    "STATE_FEED_URL": ("slug",),
+    "STATE_FEED_SAVE_AS": ("slug",),
 }
 
 
@@ -46,6 +54,10 @@ class SiteUrls:
     state_save_as: str
     clinics_index_url: str
     clinics_index_save_as: str
+    state_feed_url: str
+    state_feed_save_as: str
+    changes_url: str
+    changes_save_as: str
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> SiteUrls:
@@ -66,6 +78,12 @@ class SiteUrls:
 
     def state_file(self, code: str) -> str:
         return self.state_save_as.format(slug=code.lower())
+
+    def state_feed(self, code: str) -> str:
+        return self.state_feed_url.format(slug=code.lower())
+
+    def state_feed_file(self, code: str) -> str:
+        return self.state_feed_save_as.format(slug=code.lower())
 
 
 def _fill(pattern: str, identity: str) -> str:

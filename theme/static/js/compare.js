@@ -27,8 +27,11 @@
     return CD.readSearch(window.location).cmp.filter(function (id) { return IDENTITY.test(id); });
   }
 
+  /* The compare page for some clinics; a place the visitor set travels after "#" (never
+   * sent to a server), so the comparison can say how far each clinic is. */
   function compareHref(ids) {
-    return siteRoot() + "compare/?c=" + ids.join(",");
+    var near = CD.readSearch(window.location).near;
+    return siteRoot() + "compare/?c=" + ids.join(",") + (near ? "#near=" + near : "");
   }
 
   function setSelection(ids) {
@@ -117,22 +120,29 @@
 
   /* ---- the compare page ---- */
 
-  function label(doc, vocabName, value) {
-    var entry = doc.labels[vocabName] && doc.labels[vocabName][value];
-    return entry ? entry[0] : value;
+  /*
+   * The page reads each clinic's clinic.json: the record, plus what the build
+   * worded for people (prices, phone, hours, dates; see browser_index.py), so
+   * the comparison reads exactly like the clinic pages. Rows come in groups;
+   * rows marked ``decides`` (an offered route, a price, insurance, new
+   * patients) get a "Differs" mark when the clinics are not the same there.
+   */
+
+  var GROUP_ROUTE = "route";
+
+  /* A vocabulary label from whichever chosen clinic uses the value (never the raw key). */
+  function labelIn(docs, vocabName, value) {
+    for (var i = 0; i < docs.length; i += 1) {
+      var entry = docs[i].labels[vocabName] && docs[i].labels[vocabName][value];
+      if (entry) {
+        return entry[0];
+      }
+    }
+    return value.replace(/_/g, " ");
   }
 
-  function priceText(price, doc) {
-    var amount = price.amount !== undefined ? CD.money(price.amount) :
-      CD.money(price.min) + "–" + CD.money(price.max);
-    var parts = [amount + " " + label(doc, "price_unit", price.unit)];
-    if (price.sessions) {
-      parts.push(price.sessions + " sessions");
-    }
-    if (price.includes) {
-      parts.push(price.includes);
-    }
-    return parts.join(", ");
+  function label(doc, vocabName, value) {
+    return labelIn([doc], vocabName, value);
   }
 
   function yesNo(value) {
@@ -155,8 +165,77 @@
     return (values || []).map(function (value) { return term(doc, vocabName, value); });
   }
 
-  /* Each row: a heading and, per clinic, a list of lines (strings or nodes). */
+  function link(href, text, className) {
+    var safe = CD.safeHref(href);
+    return safe && safe.indexOf("https:") === 0 ?
+      el("a", {href: safe, rel: "noopener noreferrer", "class": className || null, text: text}) : text;
+  }
+
+  /* The visitor's place, when the finder passed one (kept after "#", never sent). */
+  function origin() {
+    return CD.parseNear(CD.readSearch(window.location).near);
+  }
+
+  function serviceOf(doc, route) {
+    var at = doc.record.services.findIndex(function (s) { return s.route === route; });
+    return at === -1 ? null : {service: doc.record.services[at], derived: doc.derived.services[at]};
+  }
+
+  /* The texts of a service's prices of some kinds, old ones marked. */
+  function pricesOf(found, kinds) {
+    return found.derived.prices.filter(function (price) {
+      return kinds.indexOf(price.kind) !== -1;
+    }).map(function (price) {
+      return price.current ? price.text : el("span", {"class": "price-old", text: price.text});
+    });
+  }
+
+  /* Rows in groups: {group, heading, cells (a list of lines per clinic), decides}. */
   function rowsFor(docs) {
+    var rows = [];
+    var group = "";
+    function start(name) {
+      group = name;
+    }
+    /* ``among``: which clinics the "differs" mark compares (those offering a route). */
+    function row(heading, cell, decides, among) {
+      rows.push({group: group, heading: heading, cells: docs.map(cell), decides: !!decides,
+        among: docs.map(among || function () { return true; }), style: ""});
+      return rows[rows.length - 1];
+    }
+    /* Short lists read as one line ("English, Spanish"); hours as plain lines. */
+    function styled(style, made) {
+      made.style = style;
+    }
+    function anyHas(test) {
+      return docs.some(test);
+    }
+
+    start("Contact");
+    row("Status", function (doc) { return [label(doc, "status", doc.record.status || "active")]; }, true);
+    row("Address", function (doc) {
+      var a = doc.record.address;
+      return [el("address", {}, [
+        el("span", {text: a.street}),
+        el("span", {text: a.city + ", " + a.state + " " + a.postal_code}),
+        el("span", {"class": "directions"}, [link(doc.derived.display.directions, "Directions (OpenStreetMap)")])
+      ])];
+    });
+    row("Phone", function (doc) {
+      return [el("a", {href: "tel:" + doc.record.phone.replace(/[^+0-9]/g, ""),
+        text: doc.derived.display.phone})];
+    });
+    row("Website", function (doc) {
+      return [link(doc.record.website, doc.derived.display.website, "website")];
+    });
+    var place = origin();
+    if (place) {
+      row("Distance", function (doc) {
+        var at = doc.derived.location;
+        return [at ? CD.distanceMiles(place, at).toFixed(1) + " miles from your place" : "Not known"];
+      });
+    }
+
     var routes = [];
     docs.forEach(function (doc) {
       doc.record.services.forEach(function (service) {
@@ -165,54 +244,61 @@
         }
       });
     });
-    var rows = [];
-    function row(heading, cell) {
-      rows.push({heading: heading, cells: docs.map(cell)});
-    }
-    row("Where", function (doc) {
-      var a = doc.record.address;
-      return [a.street, a.city + ", " + a.state + " " + a.postal_code];
-    });
-    row("Status", function (doc) { return [label(doc, "status", doc.record.status || "active")]; });
     routes.forEach(function (route) {
-      var routeLabel = docs.map(function (doc) { return label(doc, "route", route); })[0];
-      function serviceOf(doc) {
-        var at = doc.record.services.findIndex(function (s) { return s.route === route; });
-        return at === -1 ? null : {service: doc.record.services[at], derived: doc.derived.services[at]};
+      start(GROUP_ROUTE + ":" + labelIn(docs, "route", route));
+      function forService(fill) {
+        return function (doc) {
+          var found = serviceOf(doc, route);
+          return found ? fill(found, doc) : [notOffered()];
+        };
       }
-      row(routeLabel + ": price per session", function (doc) {
-        var found = serviceOf(doc);
-        if (!found) {
-          return ["Not offered"];
+      function offers(doc) {
+        return serviceOf(doc, route) !== null;
+      }
+      row("Offered", function (doc) { return [serviceOf(doc, route) ? "Yes" : "Not offered"]; }, true)
+        .className = "offered";
+      var headline = row("Price to compare", forService(function (found) {
+        return [found.derived.headline || "No price per session listed"];
+      }), true, offers);
+      function prices(heading, kinds) {
+        var made = row(heading, forService(function (found) { return pricesOf(found, kinds); }), true, offers);
+        made.repeats = headline;
+      }
+      prices("Single session", ["session"]);
+      /* Beside every package price: what happens to unused sessions (clinic.json words). */
+      var packages = row("Package", forService(function (found, doc) {
+        var lines = pricesOf(found, ["package"]);
+        return lines.length ? lines.concat([el("span", {"class": "refund", text: doc.derived.display.refunds})]) : lines;
+      }), true, offers);
+      packages.repeats = headline;
+      var fees = ["clinic_fee", "fee"];
+      if (anyHas(function (doc) { var f = serviceOf(doc, route); return f && pricesOf(f, fees).length; })) {
+        prices("Clinic fee and other fees", fees);
+      }
+      row("Insurance pays", forService(function (found) { return [yesNo(found.service.insurance)]; }),
+        true, offers);
+      /* Facts only some routes have (Spravato's billing above all): a row when a chosen
+       * clinic states it. */
+      function stated(key, heading, fill, decides) {
+        if (anyHas(function (doc) { var f = serviceOf(doc, route); return f && f.service[key] !== undefined; })) {
+          styled("inline", row(heading, forService(function (found, doc) {
+            return found.service[key] === undefined ? [notStated()] : fill(found.service[key], doc);
+          }), decides, offers));
         }
-        var price = found.derived.comparable_price;
-        return [price === null ? "No current session price" : CD.money(price)];
-      });
-      row(routeLabel + ": prices listed", function (doc) {
-        var found = serviceOf(doc);
-        if (!found) {
-          return ["Not offered"];
-        }
-        var prices = found.service.prices || [];
-        if (!prices.length) {
-          return ["Ask the clinic"];
-        }
-        return prices.map(function (price, i) {
-          var details = found.derived.prices[i];
-          var text = priceText(price, doc) + " (seen " + details.observed + ")";
-          return details.current ? text :
-            el("span", {"class": "stale"}, [text + ". Over a year old: ask for a current price."]);
-        });
-      });
-      row(routeLabel + ": insurance", function (doc) {
-        var found = serviceOf(doc);
-        return [found ? yesNo(found.service.insurance) : "Not offered"];
-      });
-      row(routeLabel + ": conditions (as stated by the clinic)", function (doc) {
-        var found = serviceOf(doc);
-        return found ? listOf(doc, "condition", found.service.conditions) : ["Not offered"];
-      });
+      }
+      stated("insurance_plans", "Plans for this treatment", function (plans) { return plans; });
+      stated("medicine_billing", "How the spray is billed", function (value, doc) {
+        return [term(doc, "medicine_billing", value)];
+      }, true);
+      stated("copay_program", "Manufacturer’s co-pay programme", function (value) {
+        return [value ? "Accepted" : "Not accepted"];
+      }, true);
+      styled("inline", row("Conditions, as stated", forService(function (found, doc) {
+        return listOf(doc, "condition", found.service.conditions);
+      })));
     });
+
+    start("Team");
     row("Clinicians", function (doc) {
       return (doc.record.clinicians || []).map(function (c) {
         var parts = [c.name + ", ", term(doc, "credential", c.credential)];
@@ -220,7 +306,7 @@
           parts.push(" · ", term(doc, "specialty", c.specialty));
         }
         if (c.board_certified) {
-          parts.push(" · board-certified");
+          parts.push(" · board-certified (as stated)");
         }
         if (c.role) {
           parts.push(" · " + label(doc, "role", c.role));
@@ -228,75 +314,196 @@
         return el("span", {}, parts);
       });
     });
-    row("Safety practices (as stated by the clinic)", function (doc) {
+
+    start("Safety, as stated by each clinic");
+    row("Practices", function (doc) {
       return listOf(doc, "safety", doc.record.safety);
     });
-    row("Payment", function (doc) { return listOf(doc, "payment", doc.record.payment); });
-    row("Insurance plans", function (doc) { return doc.record.insurance_plans || []; });
-    row("Accepting new patients", function (doc) {
-      return [yesNo(doc.record.accepting_new_patients)];
+
+    start("Payment and insurance");
+    styled("inline", row("Payment", function (doc) { return listOf(doc, "payment", doc.record.payment); }));
+    styled("inline", row("Insurance plans", function (doc) { return doc.record.insurance_plans || []; }));
+
+    start("Getting an appointment");
+    row("New patients", function (doc) { return [yesNo(doc.record.accepting_new_patients)]; }, true);
+    row("Referral needed", function (doc) {
+      var needed = doc.record.referral_required;
+      return [needed === undefined ? notStated() : yesNo(needed)];
+    }, true);
+    row("Wait for a first appointment", function (doc) {
+      return [doc.derived.display.wait || notStated()];
     });
     row("Telehealth consultations", function (doc) {
       return [yesNo(doc.record.telehealth_consultations)];
     });
-    row("Languages", function (doc) { return listOf(doc, "language", doc.record.languages); });
-    row("Memberships", function (doc) { return listOf(doc, "membership", doc.record.memberships); });
+
+    start("Access and languages, as stated");
+    row("Access", function (doc) {
+      var features = listOf(doc, "accessibility", doc.record.accessibility);
+      return features.length ? features : [notStated("Not recorded")];
+    });
+    styled("inline", row("Languages", function (doc) {
+      return listOf(doc, "language", doc.record.languages);
+    }));
+    row("Spoken by clinicians themselves", function (doc) {
+      var speakers = (doc.record.clinicians || []).filter(function (c) { return c.languages; });
+      return speakers.length ? speakers.map(function (c) {
+        return c.name + ": " + c.languages.map(function (code) { return label(doc, "language", code); }).join(", ");
+      }) : [notStated()];
+    });
+    styled("plain", row("Hours", function (doc) {
+      var hours = doc.derived.display.hours || {};
+      return Object.keys(doc.labels.day || {}).filter(function (day) { return hours[day]; })
+        .sort(function (a, b) { return DAY_ORDER.indexOf(a) - DAY_ORDER.indexOf(b); })
+        .map(function (day) { return label(doc, "day", day).slice(0, 3) + " " + hours[day]; });
+    }));
+
+    start("Verified");
     row("Last verified", function (doc) {
       var v = doc.derived.verification;
-      var note = {current: "", stale: " (over six months ago)", expired: " (over a year ago)"}[v.state];
-      return [v.last_verified + note];
+      var text = (v.how || "Verified") + " on " + doc.derived.display.last_verified +
+        (v.warning ? " (" + v.warning + ")" : "");
+      var when = el("time", {datetime: v.last_verified, "class": v.warning ? "verified-old" : null, text: text});
+      return [v.recently_verified ? el("span", {}, [when, " · ",
+        el("span", {"class": "verified-recent", text: v.recently_verified})]) : when];
     });
     row("Sources", function (doc) {
-      return (doc.record.sources || []).map(function (source) {
-        var href = CD.safeHref(source);
-        return href && href.indexOf("https:") === 0 ?
-          el("a", {href: href, rel: "noopener noreferrer", text: source}) : source;
-      });
+      return (doc.record.sources || []).map(function (source) { return link(source, source, "source"); });
     });
     return rows;
   }
 
-  function cellNode(lines) {
-    var cell = el("td");
+  var DAY_ORDER = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+  /* A quiet dash where a clinic does not offer a route; said in words to screen readers. */
+  function notOffered() {
+    return el("span", {"class": "not-offered"}, [
+      el("span", {"aria-hidden": "true", text: "–"}),
+      el("span", {"class": "visually-hidden", text: "Not offered"})
+    ]);
+  }
+
+  /* What a clinic has not said; a row with nothing else is left off the printout. */
+  function notStated(text) {
+    return el("span", {"class": "not-stated", text: text || "Not stated"});
+  }
+
+  function textOf(lines) {
+    return lines.map(function (line) { return typeof line === "string" ? line : line.textContent; })
+      .join("\n");
+  }
+
+  function cellNode(lines, name, style) {
+    var cell = el("td", {"data-clinic": name});
     if (!lines.length) {
       cell.appendChild(document.createTextNode("None listed"));
     } else if (lines.length === 1) {
       cell.appendChild(typeof lines[0] === "string" ? document.createTextNode(lines[0]) : lines[0]);
     } else {
-      cell.appendChild(el("ul", {}, lines.map(function (line) { return el("li", {}, [line]); })));
+      cell.appendChild(el("ul", {"class": style ? "list-" + style : null},
+        lines.map(function (line) { return el("li", {}, [line]); })));
     }
     return cell;
   }
 
-  function renderTable(container, docs, ids) {
-    var head = el("tr", {}, [el("td")].concat(docs.map(function (doc, i) {
-      var href = CD.safeHref(doc.url, siteRoot());
-      var remaining = ids.filter(function (id, j) { return j !== i; });
-      return el("th", {scope: "col"}, [
-        href ? el("a", {href: href, text: doc.record.name}) : doc.record.name,
-        " ",
-        el("a", {"class": "compare-remove", href: "?c=" + remaining.join(","),
-          "aria-label": "Remove " + doc.record.name + " from the comparison", text: "Remove"})
-      ]);
-    })));
-    var body = el("tbody", {}, rowsFor(docs).map(function (row) {
-      var texts = row.cells.map(function (lines) {
-        return lines.map(function (line) { return typeof line === "string" ? line : line.textContent; })
-          .join("\n");
+  /* The column heading: the name as a link, where it is, and its own controls below it. */
+  function columnHead(doc, i, count) {
+    var name = doc.record.name;
+    var href = CD.safeHref(doc.url, siteRoot());
+    var tools = el("div", {"class": "column-tools", role: "group", "aria-label": "Arrange " + name}, [
+      el("button", {type: "button", "class": "move", "data-move": "-1", "data-at": i,
+        "aria-label": "Move " + name + " left", disabled: i === 0, text: "◀ Move"}),
+      el("button", {type: "button", "class": "move", "data-move": "1", "data-at": i,
+        "aria-label": "Move " + name + " right", disabled: i === count - 1, text: "Move ▶"}),
+      el("button", {type: "button", "class": "remove", "data-remove": i,
+        "aria-label": "Remove " + name + " from the comparison", text: "Remove"})
+    ]);
+    var a = doc.record.address;
+    return el("th", {scope: "col"}, [
+      el("span", {"class": "column-name"}, [href ? el("a", {href: href, text: name}) : name]),
+      el("span", {"class": "column-where", text: a.city + ", " + a.state}),
+      tools
+    ]);
+  }
+
+  function groupHeading(group) {
+    if (group.indexOf(GROUP_ROUTE + ":") === 0) {
+      return group.slice(GROUP_ROUTE.length + 1);
+    }
+    return group;
+  }
+
+  function renderTable(container, docs) {
+    var names = docs.map(function (doc) { return doc.record.name; });
+    var rows = rowsFor(docs);
+    var bodies = [];
+    var body = null;
+    var current = null;
+    rows.forEach(function (row) {
+      if (row.group !== current) {
+        current = row.group;
+        var isRoute = row.group.indexOf(GROUP_ROUTE + ":") === 0;
+        /* The group's name, and each clinic's name again for a phone swiping across. */
+        var heading = el("tr", {"class": "group" + (isRoute ? " group-route" : "")},
+          [el("th", {scope: "rowgroup"}, [el("span", {text: groupHeading(row.group)})])].concat(
+            names.map(function (name) {
+              return el("td", {"class": "group-name", "aria-hidden": "true", text: name});
+            })));
+        body = el("tbody", {}, [heading]);
+        bodies.push(body);
+      }
+      var texts = row.cells.map(textOf);
+      var same = texts.every(function (text) { return text === texts[0]; });
+      /* Nothing listed for any clinic: left out of the printout to keep it to a page. */
+      var empty = row.cells.every(function (lines) {
+        return !lines.length || typeof lines[0] !== "string" &&
+          (lines[0].className === "not-offered" || lines[0].className === "not-stated");
       });
-      var differs = texts.some(function (text) { return text !== texts[0]; });
+      var compared = texts.filter(function (text, i) { return row.among[i]; });
+      var differs = row.decides && compared.length > 1 &&
+        compared.some(function (text) { return text !== compared[0]; });
       var heading = el("th", {scope: "row"}, [row.heading]);
       if (differs) {
-        heading.appendChild(el("span", {"class": "differs-tag", text: " (differs)"}));
+        heading.appendChild(el("span", {"class": "differs-tag", text: "Differs"}));
       }
-      return el("tr", {"class": differs ? "differs" : null}, [heading].concat(row.cells.map(cellNode)));
-    }));
-    var table = el("table", {"class": "compare-table"}, [
-      el("caption", {text: "Side-by-side comparison. Rows marked “differs” are not the same for every clinic."}),
-      el("thead", {}, [head]),
-      body
+      /* A price row that says no more than the price to compare, for every clinic. */
+      var repeats = row.repeats && texts.every(function (text, i) {
+        return text === textOf(row.repeats.cells[i]) || text === "";
+      });
+      var classes = [same ? "same" : "", differs ? "differs" : "", empty ? "empty" : "",
+        repeats ? "repeats" : "", row.className || ""];
+      body.appendChild(el("tr", {"class": classes.join(" ").trim().replace(/ +/g, " ") || null},
+        [heading].concat(row.cells.map(function (lines, i) {
+          return cellNode(lines, names[i], row.style);
+        }))));
+    });
+    var columns = el("colgroup", {}, [el("col", {"class": "labels"})].concat(
+      docs.map(function () { return el("col", {"class": "clinic"}); })));
+    var table = el("table", {"class": "compare-table compare-cols-" + docs.length}, [
+      el("caption", {text: docs.length + " clinics side by side"}),
+      columns,
+      el("thead", {}, [el("tr", {}, [el("td", {"class": "corner"})].concat(
+        docs.map(function (doc, i) { return columnHead(doc, i, docs.length); })))])
+    ].concat(bodies));
+    container.appendChild(el("div", {"class": "compare-scroll", tabindex: "0", role: "region",
+      "aria-label": "Comparison table; on a small screen it scrolls sideways, the row names stay"},
+      [table]));
+  }
+
+  function controls(section) {
+    var differences = el("input", {type: "checkbox", id: "compare-differences"});
+    var bar = el("div", {"class": "compare-controls"}, [
+      el("p", {"class": "field-check"}, [
+        el("label", {"for": "compare-differences"}, [differences, " Only show differences"])
+      ]),
+      el("button", {type: "button", "class": "compare-print button-secondary", text: "Print or save as PDF"}),
+      el("p", {"class": "swipe-hint", text: "Swipe the table sideways to see each clinic; the row names stay in place."})
     ]);
-    container.appendChild(el("div", {"class": "table-scroll"}, [table]));
+    differences.addEventListener("change", function () {
+      section.classList.toggle("only-differences", differences.checked);
+    });
+    bar.querySelector(".compare-print").addEventListener("click", function () { window.print(); });
+    return bar;
   }
 
   /* clinic.json of a clinic, where the build's CLINIC_JSON_SAVE_AS pattern puts it. */
@@ -318,6 +525,10 @@
     });
   }
 
+  function compareAddress(ids) {
+    return "?c=" + ids.join(",") + window.location.hash;
+  }
+
   function comparePage(section) {
     var requested = (new URLSearchParams(window.location.search).get("c") || "")
       .split(",").filter(Boolean);
@@ -337,7 +548,6 @@
     }
     Promise.all(ids.map(function (id) { return resolveClinic(id, redirects); })).then(function (docs) {
       var found = [];
-      var current = [];
       docs.forEach(function (doc, i) {
         if (!doc) {
           notes.appendChild(el("p", {"class": "compare-missing",
@@ -349,16 +559,57 @@
         }
         if (doc.record.status === "closed") {
           notes.appendChild(el("p", {text: doc.record.name + " has closed."}));
+        } else if (doc.derived.verification.out_of_date) {
+          notes.appendChild(el("p", {"class": "compare-out-of-date", text: doc.record.name +
+            " has not been verified for over a year and may be out of date: call the clinic before you rely on it."}));
         }
         found.push(doc);
-        current.push(doc.id);
       });
-      if (current.join(",") !== ids.join(",")) {
-        window.history.replaceState(null, "", "?c=" + current.join(","));
+      var table = el("div", {"class": "compare-table-box"});
+      output.appendChild(controls(section));
+      output.appendChild(table);
+      function draw(announce) {
+        var current = found.map(function (doc) { return doc.id; });
+        window.history.replaceState(null, "", compareAddress(current));
+        section.querySelectorAll(".print-address").forEach(function (node) {
+          node.textContent = window.location.href.split("#")[0];
+        });
+        table.replaceChildren();
+        if (found.length < 2) {
+          table.appendChild(el("p", {"class": "compare-few", text: "Add another clinic to compare: use “Add to compare” in the list or on a clinic’s page."}));
+        }
+        if (found.length) {
+          renderTable(table, found);
+        }
+        if (announce) {
+          notes.replaceChildren(el("p", {text: announce}));
+        }
       }
-      if (found.length) {
-        renderTable(output, found, current);
-      }
+      table.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-move], button[data-remove]");
+        if (!button) {
+          return;
+        }
+        var focusAfter = null;
+        var message;
+        if (button.hasAttribute("data-remove")) {
+          var removed = found.splice(Number(button.getAttribute("data-remove")), 1)[0];
+          message = removed.record.name + " removed from the comparison.";
+        } else {
+          var at = Number(button.getAttribute("data-at"));
+          var to = at + Number(button.getAttribute("data-move"));
+          var moved = found.splice(at, 1)[0];
+          found.splice(to, 0, moved);
+          message = moved.record.name + " moved to column " + (to + 1) + " of " + found.length + ".";
+          focusAfter = [to, button.getAttribute("data-move")];
+        }
+        draw(message);
+        /* Keep the keyboard where it was: on the moved clinic's same control, or the table. */
+        var target = focusAfter && table.querySelector(
+          "button[data-at='" + focusAfter[0] + "'][data-move='" + focusAfter[1] + "']:not([disabled])");
+        (target || table.querySelector(".compare-scroll")).focus();
+      });
+      draw("");
     });
   }
 
