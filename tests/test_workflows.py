@@ -1,10 +1,14 @@
 """The repository's GitHub and pre-commit files: well-formed, pinned, least privilege,
-and calling commands and Makefile targets that exist."""
+calling commands and Makefile targets that exist, never running a contributor's code
+or text with a write token, and passing zizmor's audits offline."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import subprocess
+import sys
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -46,8 +50,20 @@ def runs_on_pull_requests(workflow: dict[str, Any]) -> bool:
     return "pull_request" in triggers(workflow)
 
 
+def commands(step: dict[str, Any]) -> list[str]:
+    """The shell lines of a step, with backslash continuations joined."""
+    return step.get("run", "").replace("\\\n", " ").splitlines()
+
+
 def test_the_expected_workflows_exist():
-    assert [path.name for path in WORKFLOWS] == ["deploy.yml", "freshness.yml", "pull-request.yml"]
+    assert [path.name for path in WORKFLOWS] == [
+        "deploy.yml",
+        "freshness.yml",
+        "geocode.yml",
+        "issue-to-pull-request.yml",
+        "pull-request-report.yml",
+        "pull-request.yml",
+    ]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
@@ -63,15 +79,138 @@ def test_every_action_is_pinned_to_a_full_commit(path):
         assert re.search(re.escape(ref) + r" # v\d", text), ref
 
 
+#: Every write permission any job holds, and why; anything else is read-only or none.
+WRITE_PERMISSIONS = {
+    ("deploy.yml", "deploy"): {"pages": "write", "id-token": "write"},
+    ("freshness.yml", "report"): {"contents": "read", "issues": "write"},
+    ("geocode.yml", "geocode"): {"contents": "write", "actions": "write"},
+    ("issue-to-pull-request.yml", "read"): {"contents": "read"},
+    ("issue-to-pull-request.yml", "propose"): {
+        "actions": "read",
+        "contents": "write",
+        "issues": "write",
+        "pull-requests": "write",
+    },
+    ("pull-request-report.yml", "pull-request"): {"actions": "read", "pull-requests": "read"},
+    ("pull-request-report.yml", "preview"): {"actions": "read"},
+    ("pull-request-report.yml", "comment"): {"actions": "read", "pull-requests": "write"},
+}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_every_job_has_only_the_permissions_it_needs(path):
+    workflow = load(path)
+    assert workflow["permissions"] in ({"contents": "read"}, {})
+    for name, job in workflow["jobs"].items():
+        if "permissions" in job:
+            assert job["permissions"] == WRITE_PERMISSIONS[path.name, name]
+        # Each permission says why it is there (zizmor's pedantic audit checks it too).
+        text = path.read_text(encoding="utf-8")
+        for permission, level in job.get("permissions", {}).items():
+            assert re.search(rf"{permission}: {level} # \w", text), (name, permission)
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
 def test_no_workflow_runs_untrusted_code_with_privileges(path):
     workflow = load(path)
     assert "pull_request_target" not in triggers(workflow)
-    assert "workflow_run" not in triggers(workflow)
-    assert workflow["permissions"] == {"contents": "read"}
     if runs_on_pull_requests(workflow):
+        assert workflow["permissions"] == {"contents": "read"}
         assert all("permissions" not in job for job in workflow["jobs"].values())
         assert not re.search(r"\$\{\{[^}]*secrets\.", path.read_text(encoding="utf-8"))
+    if "workflow_run" in triggers(workflow):
+        assert path.name == "pull-request-report.yml"  # the one reviewed use
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_no_expression_is_interpolated_into_a_shell_line(path):
+    """Issue text, a pull request's title, body or branch name, anything from an event:
+    a run line gets it through an environment variable, never pasted into the script."""
+    for step in steps(load(path)):
+        assert "${{" not in step.get("run", ""), step.get("name")
+
+
+def test_the_trusted_report_workflow_never_checks_out_or_runs_the_pull_requests_code():
+    workflow = workflow_named("pull-request-report.yml")
+    assert triggers(workflow)["workflow_run"] == {
+        "workflows": ["Pull request"],
+        "types": ["completed"],
+    }
+    for step in steps(workflow):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert set(step["with"]) == {"persist-credentials"}  # the default branch
+        for line in commands(step):
+            # Artifacts are read as data or uploaded as files, never executed or installed.
+            assert not re.search(r"(bash|sh|source|\.|python\S*|pip \S+) +(report|preview)/", line)
+            assert "make" not in line.split() or line.strip() == "make install-python"
+    comment = workflow["jobs"]["comment"]
+    assert "clinic-directory report" in "\n".join(s.get("run", "") for s in comment["steps"])
+    # Secrets live in an environment, used by the preview job alone.
+    text = (GITHUB / "workflows" / "pull-request-report.yml").read_text(encoding="utf-8")
+    assert workflow["jobs"]["preview"]["environment"] == "pull-request-previews"
+    secret_lines = [line for line in text.splitlines() if "secrets." in line]
+    assert secret_lines and all(line.strip().split(":")[0].isupper() for line in secret_lines)
+
+
+def test_the_report_names_a_pull_request_only_if_it_has_the_checked_commit():
+    workflow = workflow_named("pull-request-report.yml")
+    find = next(s for s in workflow["jobs"]["pull-request"]["steps"] if s.get("id") == "find")
+    assert find["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+    assert '[ "$head" != "$HEAD_SHA" ]' in find["run"]
+    assert "tr -cd '0-9'" in find["run"]
+
+
+def test_issue_forms_are_read_from_the_event_file_and_the_writer_runs_no_python():
+    workflow = workflow_named("issue-to-pull-request.yml")
+    assert triggers(workflow) == {"issues": {"types": ["opened", "edited"]}}
+    read, propose = workflow["jobs"]["read"], workflow["jobs"]["propose"]
+    assert read["permissions"] == {"contents": "read"}
+    run = "\n".join(step.get("run", "") for step in read["steps"])
+    assert 'issue-to-record --event "$GITHUB_EVENT_PATH"' in run
+    writer = "\n".join(step.get("run", "") for step in propose["steps"])
+    assert ".venv" not in writer and "python" not in writer and "make " not in writer
+    # The one path it writes is checked again by the job that can push.
+    assert r"^clinics/[a-z]{2}/[a-z0-9]+(-[a-z0-9]+)*\.yaml$" in writer
+
+
+def test_coordinates_are_looked_up_after_merge_by_an_identified_and_rate_limited_geocoder():
+    workflow = workflow_named("geocode.yml")
+    assert triggers(workflow)["push"] == {"branches": ["main"], "paths": ["clinics/**"]}
+    assert "workflow_dispatch" in triggers(workflow)
+    by_name = {step.get("name"): step for step in steps(workflow)}
+    lookup = by_name["Look up the addresses without coordinates"]
+    assert lookup["run"] == ".venv/bin/clinic-directory geocode clinics"
+    assert "github.com/${{ github.repository }}" in lookup["env"]["CLINIC_GEOCODER_USER_AGENT"]
+    commit = by_name["Commit the geocoding cache"]["run"]
+    assert "git add geocode-cache.json" in commit
+    assert "gh workflow run deploy.yml" in commit  # a push by the token starts no workflow
+
+
+def test_zizmor_finds_nothing_offline():
+    zizmor = Path(sys.executable).with_name("zizmor")
+    assert zizmor.exists(), "zizmor is in the test extra: run `make install`"
+    result = subprocess.run(
+        [str(zizmor), "--offline", "--persona=auditor", "--format=json", str(GITHUB)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
+    )
+    assert json.loads(result.stdout) == [], result.stdout
+    # The one finding acknowledged in place: the reviewed workflow_run trigger.
+    ignores = [
+        (path.name, line.strip())
+        for path in WORKFLOWS
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "zizmor: ignore" in line
+    ]
+    assert [(name, line.split("#")[1].strip()) for name, line in ignores] == [
+        (
+            "pull-request-report.yml",
+            "zizmor: ignore[dangerous-triggers] reviewed: never runs the pull request's code "
+            "(see above)",
+        )
+    ]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
@@ -83,14 +222,25 @@ def test_checkouts_do_not_keep_the_token(path):
 def test_pull_requests_validate_changed_records_then_build_and_upload_a_preview():
     workflow = workflow_named("pull-request.yml")
     assert runs_on_pull_requests(workflow)
+    by_name = {step.get("name"): step for step in steps(workflow)}
     runs = [step.get("run", "") for step in steps(workflow)]
-    validate = next(i for i, run in enumerate(runs) if "clinic-directory validate" in run)
-    assert "--format github --changed-since" in runs[validate]
-    assert runs.index("make html") > validate
-    upload = next(
-        s for s in steps(workflow) if s.get("uses", "").startswith("actions/upload-artifact@")
-    )
-    assert upload["with"]["path"] == "output/"
+    validate = by_name["Validate the changed records"]["run"]
+    assert "validate --publish --format github --changed-since" in validate
+    assert '--json-file report/validate.json --summary-file "$GITHUB_STEP_SUMMARY"' in validate
+    links = by_name["Check the changed records' links"]
+    assert links["continue-on-error"] is True and "links" in links["run"]
+    assert runs.index("make html") > runs.index(validate)
+    uploads = {
+        step["with"]["name"]: step
+        for step in steps(workflow)
+        if step.get("uses", "").startswith("actions/upload-artifact@")
+    }
+    assert uploads["pr-report"]["with"]["path"] == "report/"
+    assert uploads["pr-report"]["if"] == "${{ !cancelled() }}"  # errors reach the comment too
+    assert uploads["site-preview"]["with"]["path"] == "preview/"
+    preview = by_name["Build the preview"]["run"]
+    assert "-s publishconf.py" in preview  # real clinics only, never the samples
+    assert "RELATIVE_URLS=true" in preview  # served under any preview address
     checkout = steps(workflow)[0]
     assert checkout["with"]["fetch-depth"] == 0  # --changed-since needs the base branch
 
@@ -121,9 +271,9 @@ def test_workflows_call_commands_and_targets_that_exist():
     targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), re.MULTILINE))
     for path in WORKFLOWS:
         for step in steps(load(path)):
-            for line in step.get("run", "").splitlines():
+            for line in commands(step):
                 if "clinic-directory " in line:
-                    words = shlex.split(line.split("clinic-directory ", 1)[1].split(">")[0])
+                    words = shlex.split(line.split("clinic-directory ", 1)[1].split(" > ")[0])
                     parser.parse_args(words)  # exits on an unknown command or option
                 for target in re.findall(r"\bmake (\w+)", line):
                     assert target in targets, f"{path.name}: make {target}"
@@ -182,3 +332,15 @@ def test_the_record_in_contributing_validates(tmp_path):
     report = validate_paths([path], root=tmp_path, today=date(2026, 9, 20), geocode_cache=cache)
 
     assert report.problems == []
+
+
+def test_editors_get_the_schema_for_every_record_without_its_first_line():
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    [(schema, globs)] = settings["yaml.schemas"].items()
+    assert (ROOT / schema).resolve() == (
+        ROOT / "plugins/clinic_directory/schema/clinic.schema.json"
+    )
+    assert {"clinics/*/*.yaml", "samples/*/*.yaml"} <= set(globs)
+    assert settings["[yaml]"]["editor.insertSpaces"] is True
+    extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
+    assert extensions["recommendations"] == ["redhat.vscode-yaml"]
