@@ -10,7 +10,7 @@ from pelican import Pelican, signals
 from sites import TinySite, record
 
 from clinic_directory.errors import InvalidRecordsError
-from clinic_directory.site.publish import BuildFailedError
+from clinic_directory.site.publish import BuildFailedError, publication_of
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -112,3 +112,21 @@ def test_the_publish_build_writes_host_headers_from_the_pages_policy(built: Tiny
     policy = headers.split("Content-Security-Policy: ", 1)[1].splitlines()[0]
     assert f'content="{policy}"'.replace("'", "&#39;") in home
     assert "X-Frame-Options: DENY" in headers and "X-Content-Type-Options: nosniff" in headers
+
+
+def test_a_rebuild_in_the_same_process_keeps_unchanged_clinics_and_matches_a_fresh_build(
+    built: TinySite,
+) -> None:
+    """What ``serve`` does after an edit: the same site as a build from scratch."""
+    pelican = Pelican(built.settings(OUTPUT_PATH=str(built.output), CLINIC_SEARCH_INDEX=False))
+    publication_of(pelican).rendered = {}
+    pelican.run()
+    built.add("tx/cedar-row", {**cedar_row(), "description": "Edited after the first run."})
+    pelican.run()
+    kept = tree(built.output)
+
+    built.build(CLINIC_SEARCH_INDEX=False)
+
+    assert kept == tree(built.output)
+    assert "Edited after the first run." in built.page("clinics/tx/cedar-row/index.html")
+    assert "Edited after the first run." in built.page("data/clinics.json")

@@ -192,6 +192,8 @@ class ClinicGenerator(Generator):
         self.urls = SiteUrls.from_settings(self.settings)
         self.clinics: list[Clinic] = []
         self.states: list[State] = []
+        #: Each clinic's part of the open data, where ``serve`` kept it from its last run.
+        self.exports: dict[str, opendata.RecordExport] = {}
 
     # -- context -----------------------------------------------------------------
 
@@ -356,7 +358,7 @@ class ClinicGenerator(Generator):
                 self.write_clinic_share(writer, self.clinics)
             return
         site = self.site_key()
-        rendered: dict[str, list[tuple[str, bytes]]] = {}
+        rendered: dict[str, tuple[list[tuple[str, bytes]], opendata.RecordExport]] = {}
         for clinic in self.clinics:
             key = _digest(
                 site,
@@ -365,16 +367,21 @@ class ClinicGenerator(Generator):
                 clinic.data,
                 clinic.record.location,
             )
-            files = remembered.get(key)
-            if files is None:
+            kept = remembered.get(key)
+            if kept is None:
                 files = [
                     (name, self.read_output(name)) for name in self.write_clinic(writer, clinic)
                 ]
+                kept = (files, self.record_export(clinic))
             else:
-                for name, data in files:
+                for name, data in kept[0]:
                     self.write_bytes(name, data)
-            rendered[key] = files
+            rendered[key] = kept
+            self.exports[clinic.record.identity] = kept[1]
         self.publication.rendered = rendered
+
+    def record_export(self, clinic: Clinic) -> opendata.RecordExport:
+        return opendata.record_export(clinic.record, self.site_url(clinic.url))
 
     def write_clinic_share(self, writer: Any, clinics: Sequence[Clinic]) -> None:
         for clinic in clinics:
@@ -518,7 +525,7 @@ class ClinicGenerator(Generator):
         listed = [c.record for c in self.context["listed_clinics"]]
         self.write_json("data/index.json", browser_index.index_document(listed, self.urls))
         parts = [
-            opendata.record_export(clinic.record, self.site_url(clinic.url))
+            self.exports.get(clinic.record.identity) or self.record_export(clinic)
             for clinic in self.clinics
         ]
         for name, text in opendata.downloads(

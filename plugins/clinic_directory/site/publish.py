@@ -52,10 +52,10 @@ class Publication:
     errors: _ErrorLog = field(default_factory=_ErrorLog)
     #: Site-relative files of the pages that carry search content (the guide and policies).
     search_pages: list[str] = field(default_factory=list)
-    #: The files of each clinic as the last run wrote them, by what they depend on;
-    #: ``None`` (the default) keeps nothing. ``serve``, which runs Pelican again in the
-    #: same process after each edit, turns it on.
-    rendered: dict[str, list[tuple[str, bytes]]] | None = None
+    #: The files of each clinic as the last run wrote them, and its part of the open
+    #: data, by what they depend on; ``None`` (the default) keeps nothing. ``serve``,
+    #: which runs Pelican again in the same process after each edit, turns it on.
+    rendered: dict[str, Any] | None = None
 
     @property
     def staging(self) -> Path:
