@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 N ?= 10000
 
-.PHONY: serve html publish validate test test-fast golden lint bench clean install install-python
+.PHONY: serve html publish validate test test-fast golden lint bench screenshots clean install install-python
 
 # Build the sample site, serve it on http://localhost:$(PORT) and rebuild on changes.
 serve: install
@@ -45,6 +45,10 @@ lint: install
 
 bench: install
 	$(PY) bench/bench.py --n $(N)
+
+# Phone and desktop screenshots of every page type and the finder's tasks, into screenshots/.
+screenshots: install
+	$(PY) scripts/screenshots.py --out screenshots
 
 install: $(STAMP) $(NODE_STAMP)
 

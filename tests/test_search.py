@@ -105,10 +105,14 @@ def test_the_search_page_shows_its_form_only_with_script_and_a_way_to_browse_wit
     tiny_site.build()
     page = tiny_site.page("search/index.html")
     form = re.search(r"<form [^>]*>", page)
-    assert form is not None and " hidden" in form.group(0)
+    assert form is not None and "needs-js" in form.group(0)  # hidden by noscript.css
+    assert re.search(
+        r'<noscript><link rel="stylesheet" href="[^"]*noscript\.[0-9a-f]+\.css">', page
+    )
     assert 'name="q"' in page and "autofocus" in page
     assert 'data-index="./../data/index.json"' in page or "data/index.json" in page
-    noscript = page[page.index("<noscript>") : page.index("</noscript>")]
+    start = page.index("<noscript>", page.index("<main"))
+    noscript = page[start : page.index("</noscript>", start)]
     assert "Texas" in noscript and "guide/" in noscript
 
 

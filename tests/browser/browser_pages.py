@@ -23,10 +23,12 @@ def page_types() -> dict[str, str]:
         "clinic": f"clinics/{first}/",
         "map": "map/",
         "compare": f"compare/?c={first},{second}",
+        "search": "search/#q=infusion",
         "guide index": "guide/",
         "guide page": "guide/routes/",
         "about": "about/",
         "data": "data/",
+        "changes": "changes/",
         "privacy": "privacy/",
         "404": "404.html",
     }

@@ -12,7 +12,7 @@ import functools
 import http.server
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -140,10 +140,8 @@ def _console_text(message: object) -> str:
     return f"{message.text} ({where})" if where else message.text
 
 
-@pytest.fixture
-def visit(browser: object) -> Iterator[Visit]:
-    context = browser.new_context(permissions=[], service_workers="block")
-    page = context.new_page()
+def watch(page: object) -> Visit:
+    """Start recording a page's console errors, failed requests and origins asked."""
     record = Visit(page=page)
     page.on("console", lambda m: m.type == "error" and record.errors.append(_console_text(m)))
     page.on(
@@ -158,5 +156,38 @@ def visit(browser: object) -> Iterator[Visit]:
             record.origins.add(f"{parts.scheme}://{parts.netloc}")
 
     page.on("request", note_origin)
-    yield record
+    return record
+
+
+@pytest.fixture
+def visit(browser: object) -> Iterator[Visit]:
+    context = browser.new_context(permissions=[], service_workers="block")
+    yield watch(context.new_page())
     context.close()
+
+
+@pytest.fixture
+def new_visit(browser: object) -> Iterator[Callable[..., Visit]]:
+    """Open pages in new browser contexts, e.g. ``new_visit(viewport=..., javascript=False,
+    geolocation={...})``; all are closed after the test."""
+    contexts: list[object] = []
+
+    def open_page(
+        *,
+        viewport: dict[str, int] | None = None,
+        javascript: bool = True,
+        geolocation: dict[str, float] | None = None,
+    ) -> Visit:
+        context = browser.new_context(
+            viewport=viewport,
+            java_script_enabled=javascript,
+            permissions=["geolocation"] if geolocation else [],
+            geolocation=geolocation,
+            service_workers="block",
+        )
+        contexts.append(context)
+        return watch(context.new_page())
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from finder_tasks import open_finder as wait_for_finder
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +26,8 @@ def assert_clean(visit, site, expected_missing: tuple[str, ...] = ()) -> None:
 
 
 def open_finder(visit, url: str):
-    page = visit.page
-    page.goto(url)
-    page.wait_for_selector("form.filters:not([hidden])")
-    page.wait_for_selector("section.finder[data-rendered]")
-    return page
+    wait_for_finder(visit.page, url)
+    return visit.page
 
 
 def result_count(page) -> int:
@@ -37,7 +35,12 @@ def result_count(page) -> int:
 
 
 def markers_on_map(page) -> int:
-    """Clinics drawn on the map: single markers plus the counts on cluster markers."""
+    """Clinics drawn on the map: single markers plus the counts on cluster markers, with
+    the whole world in view (the map opens on the contiguous states when most clinics
+    are there). The map loads after the list, so wait for its first markers."""
+    page.wait_for_selector(".directory-map .clinic-marker, .directory-map .cluster-marker")
+    page.evaluate("window.clinicDirectoryMap.setView([30, -110], 2, {animate: false})")
+    page.wait_for_timeout(100)  # markers are redrawn on the map's moveend
     clusters = page.eval_on_selector_all(".cluster-marker", "ns => ns.map(n => +n.textContent)")
     return page.locator(".clinic-marker").count() + sum(clusters)
 
@@ -60,7 +63,7 @@ def test_filters_narrow_list_and_map_and_survive_reload(site, visit):
     narrowed = result_count(page)
     assert 0 < narrowed < everything
     assert markers_on_map(page) == narrowed
-    for text in page.locator("#results .routes").all_inner_texts():
+    for text in page.locator("#results .card-tags").all_inner_texts():
         assert "Esketamine" in text
     assert "route=esketamine_nasal" in page.url
 
@@ -75,8 +78,8 @@ def test_filters_narrow_list_and_map_and_survive_reload(site, visit):
 
 
 def distances(page) -> list[float]:
-    texts = page.locator("#results .where").all_inner_texts()
-    return [float(m.group(1)) for t in texts if (m := re.search(r"([\d.]+) miles away", t))]
+    texts = page.locator("#results .card-distance").all_inner_texts()
+    return [float(m.group(1)) for t in texts if (m := re.search(r"([\d.]+) miles", t))]
 
 
 def test_near_me_sorts_by_distance_without_sending_the_location(site, visit):
@@ -85,7 +88,7 @@ def test_near_me_sorts_by_distance_without_sending_the_location(site, visit):
     page.context.set_geolocation(AUSTIN)
     open_finder(visit, site.url + "clinics/")
     page.click("button.use-location")
-    page.wait_for_selector("#results .where:has-text('miles away')")
+    page.wait_for_selector("#results .card-distance")
     found = distances(page)
     assert found == sorted(found) and len(found) == page.locator("#results > li").count()
     assert "Austin" in page.locator("#results .where").first.inner_text()
@@ -100,7 +103,7 @@ def test_home_place_box_keeps_the_place_out_of_every_request(site, visit):
     page.goto(site.url)
     page.fill("#home-zip", "78701")
     page.press("#home-zip", "Enter")
-    page.wait_for_selector("#results .where:has-text('miles away')")
+    page.wait_for_selector("#results .card-distance")
     assert distances(page)[0] < 5
     assert "zip=78701" in page.url.split("#")[1]
     assert not [url for url in sent if "78701" in url]
@@ -111,7 +114,7 @@ def test_zip_and_city_lookup_in_the_browser(site, visit):
     page = open_finder(visit, site.url + "clinics/")
     page.fill("#filter-zip", "78701")
     page.press("#filter-zip", "Enter")
-    page.wait_for_selector("#results .where:has-text('miles away')")
+    page.wait_for_selector("#results .card-distance")
     assert distances(page)[0] < 5
     assert "zip=78701" in page.url.split("#")[1]
 
@@ -124,7 +127,7 @@ def test_zip_and_city_lookup_in_the_browser(site, visit):
     assert all(d <= 50 for d in distances(page))
     page.fill("#filter-zip", "Nowhere, ZZ")
     page.press("#filter-zip", "Enter")
-    page.wait_for_selector(".near-status:has-text('could not find')")
+    page.wait_for_selector(".place-error[role=alert]:has-text('could not find')")
     assert_clean(visit, site)
 
 
@@ -150,7 +153,7 @@ def test_compare_end_to_end(site, visit):
     headers = page.locator(".compare-table thead th").all_inner_texts()
     assert len(headers) == 3
     assert page.locator(".compare-table tr.differs").count() > 0
-    assert page.locator(".compare-table th:has-text('price per session')").count() > 0
+    assert page.locator(".compare-table th:has-text('Price to compare')").count() > 0
     # Terms (conditions, credentials, safety practices...) link to their guide sections.
     guide_link = page.locator(".compare-table a[href*='/guide/']").first
     assert guide_link.get_attribute("title")
@@ -161,7 +164,7 @@ def test_compare_end_to_end(site, visit):
     assert page.locator(".compare-table thead th").count() == 2
     assert "no-such-clinic" not in page.url
     page.emulate_media(media="print")
-    assert not page.locator(".compare-remove").first.is_visible()
+    assert not page.locator(".column-tools button.remove").first.is_visible()
     assert_clean(visit, site, expected_missing=("tx/no-such-clinic/clinic.json",))
 
 
@@ -170,6 +173,7 @@ def test_compare_from_a_clinic_page_and_its_map(site, visit):
     page.goto(site.url + "clinics/")
     first = page.locator("#results li.clinic-card a").first
     first.click()
+    page.locator(".clinic-map").scroll_into_view_if_needed()  # the map loads as it nears the screen
     page.wait_for_selector(".clinic-map .clinic-marker")
     page.click("button.compare-add")
     assert page.get_attribute("button.compare-add", "aria-pressed") == "true"
@@ -181,9 +185,10 @@ def test_keyboard_only_filters_and_compare(site, visit):
     page = open_finder(visit, site.url + "clinics/")
     everything = result_count(page)
     page.focus("#filter-zip")
-    page.keyboard.press("Tab")  # radius
-    page.keyboard.press("Tab")  # use my location (shown: geolocation exists)
-    page.keyboard.press("Tab")  # route
+    for _ in range(6):  # Search, Use my location, More filters, distance, route
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "filter-route":
+            break
     assert page.evaluate("document.activeElement.id") == "filter-route"
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")

@@ -16,6 +16,12 @@
   /* Past this zoom every clinic shows on its own; fewer levels keep re-clustering fast. */
   var CLUSTER_MAX_ZOOM = 12;
   var RECENT_INDEXES = 4;
+  /*
+   * Supercluster's radius is in 1/512ths of a tile; Leaflet's tiles are 256 px, so 120
+   * keeps markers about 60 px apart: every marker keeps a 24 px target of its own
+   * (WCAG 2.5.8) instead of touching a neighbour.
+   */
+  var CLUSTER_RADIUS = 120;
 
   /* Call back with the Leaflet map once it exists (or never, on a page without one). */
   function whenMapReady(callback) {
@@ -26,12 +32,10 @@
     document.addEventListener(READY_EVENT, function (event) { callback(event.detail.map); });
   }
 
+  /* "IV infusion: $450 per session", the route's headline price as on the cards. */
   function routeLine(index, clinic, service) {
-    var text = index.vocab.route.label(service.route);
-    if (service.price !== null) {
-      text += ": " + CD.money(service.price) + " per session";
-    }
-    return el("li", {text: text});
+    var price = window.ClinicFormat.headline(service);
+    return el("li", {text: index.vocab.route.label(service.route) + (price ? ": " + price : "")});
   }
 
   /* The popup of one clinic: name as a link, city, routes with prices, compare button. */
@@ -66,6 +70,12 @@
     return clinicIcon;
   }
 
+  var placeIcon = null;
+  function searchedPlaceIcon() {
+    placeIcon = placeIcon || L.divIcon({className: "place-marker", iconSize: [20, 20]});
+    return placeIcon;
+  }
+
   /* Each clinic's GeoJSON point, made once: a filter change only chooses among them. */
   var features = new WeakMap();
   function featureOf(clinic) {
@@ -88,28 +98,60 @@
     this.layer = L.layerGroup().addTo(map);
     this.clusters = null;
     this.recent = [];
+    this.placeMarker = null;
     map.on("moveend", this.draw, this);
   }
 
-  /* Show these clinics (objects from the index); fit the view if asked. */
-  ClinicLayer.prototype.show = function (clinics, fit) {
+  /* The place distances are measured from, as its own marker (or none). */
+  ClinicLayer.prototype.showPlace = function (origin) {
+    if (this.placeMarker) {
+      this.placeMarker.remove();
+      this.placeMarker = null;
+    }
+    if (origin) {
+      this.placeMarker = L.marker(origin.point, {icon: searchedPlaceIcon(), title: origin.label,
+        alt: origin.label, keyboard: false, interactive: false, zIndexOffset: -100}).addTo(this.map);
+    }
+  };
+
+  /*
+   * Show these clinics (objects from the index). With ``fit``, the view fits
+   * ``focus`` (the clinics listed beside the map; all of them when not given) and
+   * the searched place ``origin`` ({point, label}), so the map follows the list.
+   */
+  ClinicLayer.prototype.show = function (clinics, fit, focus, origin) {
     var points = [];
-    var bounds = [];
     clinics.forEach(function (clinic) {
-      if (clinic.lat === null) {
-        return;
+      if (clinic.lat !== null) {
+        points.push(featureOf(clinic));
       }
-      points.push(featureOf(clinic));
-      bounds.push([clinic.lat, clinic.lon]);
     });
+    var bounds = (focus || clinics).filter(function (clinic) { return clinic.lat !== null; })
+      .map(function (clinic) { return [clinic.lat, clinic.lon]; });
+    if (origin) {
+      bounds.push(origin.point);
+    }
     this.clusters = this.clusterIndex(clinics, points);
+    this.showPlace(origin);
     if (fit && bounds.length) {
-      /* A reset view, not fitBounds: it would be ignored while folium's opening zoom animates. */
-      var box = L.latLngBounds(bounds);
-      var zoom = Math.min(FIT_MAX_ZOOM, this.map.getBoundsZoom(box, false, L.point(20, 20)));
-      this.map.setView(box.getCenter(), zoom, {reset: true});
+      this.fit(L.latLngBounds(bounds));
     }
     this.draw();
+  };
+
+  /*
+   * Fit the view to ``box`` in the part of the map on screen: a map taller than what
+   * is left of the window below it (beside a list, under a phone's filters) would
+   * otherwise centre clinics out of sight. A reset view, not fitBounds: that would be
+   * ignored while folium's opening zoom animates.
+   */
+  ClinicLayer.prototype.fit = function (box) {
+    var map = this.map;
+    var rect = map.getContainer().getBoundingClientRect();
+    var hidden = Math.max(0, Math.min(rect.height / 2, rect.bottom - window.innerHeight));
+    var zoom = Math.min(FIT_MAX_ZOOM, map.getBoundsZoom(box, false, L.point(40, 40 + hidden)));
+    var centre = map.unproject(map.project(box.getCenter(), zoom).add([0, hidden / 2]), zoom);
+    map.setView(centre, zoom, {reset: true});
   };
 
   /*
@@ -129,7 +171,7 @@
     if (cached) {
       return cached.index;
     }
-    var index = new Supercluster({radius: 50, minZoom: 2, maxZoom: CLUSTER_MAX_ZOOM}).load(points);
+    var index = new Supercluster({radius: CLUSTER_RADIUS, minZoom: 2, maxZoom: CLUSTER_MAX_ZOOM}).load(points);
     this.recent = [{key: key, index: index}].concat(this.recent.slice(0, RECENT_INDEXES - 1));
     return index;
   };
@@ -195,21 +237,10 @@
     L.marker([lat, lon], {icon: pinIcon(), title: name, alt: name, keyboard: false}).addTo(map);
   }
 
-  /* A state map with no filters beside it shows that state's clinics. */
-  function standaloneStateMap(map, placeholder) {
-    CD.loadIndex(placeholder.getAttribute("data-index")).then(function (index) {
-      var state = placeholder.getAttribute("data-state");
-      var layer = new ClinicLayer(map, index);
-      layer.show(index.clinics.filter(function (clinic) { return !state || clinic.state === state; }), true);
-    });
-  }
-
   whenMapReady(function (map) {
     var placeholder = map.getContainer();
     if (placeholder.classList.contains("clinic-map")) {
       clinicPageMap(map, placeholder);
-    } else if (placeholder.hasAttribute("data-index") && !document.querySelector(".finder[data-index]")) {
-      standaloneStateMap(map, placeholder);
     }
   });
 

@@ -7,19 +7,22 @@
  * Privacy: the visitor's place (near, zip, radius) is kept after the "#" of the
  * address, which browsers never send to any server; everything else follows
  * the documented query-string contract so guide pages can link to a search.
+ * A list's page number is its path (/clinics/page/2/), as without JavaScript.
  */
 (function () {
   "use strict";
 
-  var INDEX_VERSION = 2;
+  var INDEX_VERSION = 3;  /* browser_index.INDEX_VERSION */
   var EARTH_RADIUS_MILES = 3958.8;
   var DAY_MS = 86400000;
   var COMPARE_MAX = 4;
   var PLACE_KEYS = ["near", "zip", "radius"];
   var FILTER_KEYS = [
     "route", "condition", "credential", "specialty", "board", "insurance", "rems",
-    "home", "max_price", "new", "telehealth", "lang", "state", "sort", "page"
+    "home", "max_price", "new", "telehealth", "lang", "state", "sort", "page", "view", "old"
   ];
+  /* This script's own element: it names the map's scripts and styles, loaded on demand. */
+  var SELF = document.currentScript;
 
   /* ---- small DOM helpers: text only, never HTML ---- */
 
@@ -85,6 +88,18 @@
     return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   }
 
+  /* A clinic's page address, worked out when first asked for: making 10,000 URL
+   * objects up front was half the time a phone spent decoding the index. */
+  var CLINIC = Object.defineProperty({}, "url", {
+    enumerable: true,
+    get: function () {
+      if (this.href === undefined) {
+        this.href = safeHref(this.path, this.root);
+      }
+      return this.href;
+    }
+  });
+
   /* Turn the column layout back into one object per clinic, in the build's order. */
   function decodeIndex(document_, indexUrl) {
     if (document_.version !== INDEX_VERSION) {
@@ -113,21 +128,30 @@
       var path = columns.url ? columns.url[i] :
         document_.url.replace("{state}", state.toLowerCase()).replace("{slug}", slug);
       clinics.push({
+        __proto__: CLINIC,
         order: i,
         id: state.toLowerCase() + "/" + slug,
         name: columns.name[i],
         organization: columns.organization[i] || "",
         city: columns.city[i],
         zip: columns.zip[i],
+        phone: columns.phone ? columns.phone[i] : "",
         clinicians: columns.clinicians[i],
         state: state,
         lat: located ? lat / scale : null,
         lon: located ? lon / scale : null,
-        url: safeHref(path, root),
+        path: path,
+        root: root,
         services: columns.services[i].map(function (row) {
+          /* Prices: format.js decodes the headline; "price" is the figure the price
+           * cap compares (null when not comparable), "sortKey" the place in
+           * "lowest price first" (ClinicFormat.priceSortKey). */
+          var offer = window.ClinicFormat.decodePrice(row[1]);
           return {
             route: vocab.route.at(row[0]),
-            price: row[1],
+            offer: offer,
+            price: window.ClinicFormat.comparablePrice(offer),
+            sortKey: window.ClinicFormat.priceSortKey(offer),
             insurance: row[2] === 1,
             conditions: row[3],
             states: (row[4] || []).map(vocab.state.at)
@@ -149,12 +173,22 @@
       redirects: document_.redirects || {},
       built: Date.parse(document_.built) / DAY_MS,
       staleAfterDays: document_.stale_after_days,
+      verificationLevels: document_.verification_levels,
+      priceSortNote: document_.price_sort_note,
+      priceFilterNote: document_.price_filter_note,
+      outOfDateAfterDays: document_.out_of_date_after_days,
       atHomeWarning: document_.at_home_warning,
       root: root
     };
   }
 
   var pendingIndexes = {};
+
+  /* Resolve with ``value`` in a task of its own, so a phone can paint and answer a tap
+   * between parsing, decoding and drawing a large index (no single long task). */
+  function nextTask(value) {
+    return new Promise(function (resolve) { window.setTimeout(resolve, 0, value); });
+  }
 
   /* Fetch and decode an index once per page, however many scripts ask for it. */
   function loadIndex(url) {
@@ -167,7 +201,9 @@
           }
           return response.json();
         })
-        .then(function (document_) { return decodeIndex(document_, absolute); });
+        .then(nextTask)
+        .then(function (document_) { return decodeIndex(document_, absolute); })
+        .then(nextTask);
     }
     return pendingIndexes[absolute];
   }
@@ -193,8 +229,9 @@
     return search;
   }
 
-  /* The page address for a search: filters in the query, the visitor's place in the fragment. */
-  function searchUrl(search, location_) {
+  /* The page address for a search: filters in the query, the visitor's place in the
+   * fragment; ``pathname`` (optional) replaces the current page's path. */
+  function searchUrl(search, location_, pathname) {
     var query = new URLSearchParams(location_.search);
     FILTER_KEYS.concat(PLACE_KEYS, ["cmp"]).forEach(function (key) { query.delete(key); });
     FILTER_KEYS.forEach(function (key) {
@@ -213,7 +250,8 @@
     });
     var queryText = query.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
     var placeText = place.toString().replace(/%2C/g, ",");
-    return location_.pathname + (queryText ? "?" + queryText : "") + (placeText ? "#" + placeText : "");
+    return (pathname || location_.pathname) + (queryText ? "?" + queryText : "") +
+      (placeText ? "#" + placeText : "");
   }
 
   /* ---- filtering and sorting ---- */
@@ -241,6 +279,29 @@
       }
     });
     return lowest;
+  }
+
+  /* Where a clinic goes in "lowest price first", for the services a search is about. */
+  function priceSortKeyFor(clinic, route) {
+    return window.ClinicFormat.clinicPriceSortKey(servicesFor(clinic, route));
+  }
+
+  /* The service whose headline a card shows: the cheapest comparable one the search is
+   * about (the same rule as ``partials/listing.html``), or null when there is none. */
+  function headlineService(clinic, route) {
+    var best = null;
+    servicesFor(clinic, route).forEach(function (service) {
+      if (service.offer && (!best || window.ClinicFormat.priceSortKey(service) <
+          window.ClinicFormat.priceSortKey(best))) {
+        best = service;
+      }
+    });
+    return best;
+  }
+
+  /* A listing not verified for over a year: lists leave it out unless asked (old=1). */
+  function outOfDate(clinic, index) {
+    return index.outOfDateAfterDays !== undefined && index.built - clinic.verified > index.outOfDateAfterDays;
   }
 
   /* Compile a search into one test per clinic, so the loop over clinics stays cheap. */
@@ -337,12 +398,13 @@
       if (origin && radius > 0 && (distance === null || distance > radius)) {
         return;
       }
-      rows.push({clinic: clinic, distance: distance, price: priceFor(clinic, route)});
+      rows.push({clinic: clinic, distance: distance, price: priceFor(clinic, route),
+        priceSortKey: priceSortKeyFor(clinic, route)});
     });
     var order = sortOf(search, origin);
     var keyed = {
       distance: function (row) { return row.distance === null ? Infinity : row.distance; },
-      price: function (row) { return row.price === null ? Infinity : row.price; },
+      price: function (row) { return row.priceSortKey; },
       verified: function (row) { return -row.clinic.verified; }
     }[order];
     if (keyed) {
@@ -355,17 +417,87 @@
 
   /* ---- formatting ---- */
 
+  /* Whole dollars, US format: format.js is the one formatter. */
   function money(amount) {
-    var whole = amount === Math.round(amount);
-    return "$" + amount.toLocaleString("en-US", {
-      minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2
-    });
+    return window.ClinicFormat.money(amount);
   }
 
+  /* "Verified Oct 14, 2026"; ``warning`` ("over six months ago", "over a year ago:
+   * check with the clinic") comes from the levels the index carries; ``iso`` is for
+   * <time datetime>. */
   function verifiedText(days, index) {
-    var date = new Date(days * DAY_MS).toISOString().slice(0, 10);
-    var stale = index.built - days > index.staleAfterDays;
-    return {text: "Verified " + date, stale: stale};
+    var age = index.built - days;
+    var warning = window.ClinicFormat.verificationWarning(age, index.verificationLevels);
+    var level = "current";
+    (index.verificationLevels || []).forEach(function (entry) {
+      level = age > entry[0] ? entry[1] : level;
+    });
+    return {
+      text: "Verified " + window.ClinicFormat.usDate(days),
+      date: window.ClinicFormat.usDate(days),
+      level: level,
+      warning: warning,
+      stale: warning !== "",
+      iso: new Date(days * DAY_MS).toISOString().slice(0, 10)
+    };
+  }
+
+  /* ---- the map, loaded only when a page shows one ---- */
+
+  var mapLoading = null;
+
+  function loadInOrder(urls) {
+    return urls.reduce(function (previous, url) {
+      return previous.then(function () {
+        return new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = url;
+          script.onload = resolve;
+          script.onerror = function () { reject(new Error("Could not load " + url)); };
+          document.body.appendChild(script);
+        });
+      });
+    }, Promise.resolve());
+  }
+
+  /*
+   * Load Leaflet, clustering, the map set-up and the marker script, once, then call
+   * back with the Leaflet map. The page lists them on this script's element
+   * (data-map-scripts, data-map-styles), so a page that never shows a map never
+   * downloads them.
+   */
+  function loadMap() {
+    if (!mapLoading) {
+      var styles = (SELF && SELF.getAttribute("data-map-styles") || "").split(" ").filter(Boolean);
+      var scripts = (SELF && SELF.getAttribute("data-map-scripts") || "").split(" ").filter(Boolean);
+      styles.forEach(function (href) {
+        document.head.appendChild(el("link", {rel: "stylesheet", href: href}));
+      });
+      mapLoading = loadInOrder(scripts).then(function () {
+        return new Promise(function (resolve) { window.ClinicDirectory.map.whenMapReady(resolve); });
+      });
+    }
+    return mapLoading;
+  }
+
+  /* A map placeholder outside the finder (a clinic's page) loads the map as it nears the screen. */
+  function loadMapWhenSeen(placeholder) {
+    if (!("IntersectionObserver" in window)) {
+      loadMap();
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        loadMap();
+      }
+    }, {rootMargin: "300px"});
+    observer.observe(placeholder);
+  }
+
+  var standalone = document.querySelector(".clinic-map, .state-map");
+  if (standalone && SELF && SELF.hasAttribute("data-map-scripts")) {
+    loadMapWhenSeen(standalone);
   }
 
   window.ClinicDirectory = {
@@ -378,6 +510,11 @@
     searchUrl: searchUrl,
     findClinics: findClinics,
     priceFor: priceFor,
+    priceSortKeyFor: priceSortKeyFor,
+    headlineService: headlineService,
+    outOfDate: outOfDate,
+    servicesFor: servicesFor,
+    loadMap: loadMap,
     parseNear: parseNear,
     distanceMiles: distanceMiles,
     money: money,

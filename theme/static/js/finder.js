@@ -1,114 +1,268 @@
 /*
- * The filters, sort, "near me" and client-side pages of a directory list
- * (``section.finder``), and the same search drawn on the map when the page has one.
+ * The finder (section.finder on /clinics/, state pages and /map/): the filter bar,
+ * "More filters", the results heading and order, the cards, the one pager, the
+ * List / Map switch and the map beside the list.
  *
- * The server-rendered list works without this script. With it, the filter form
- * appears, the list is rebuilt from the data index with DOM text, and the search
- * lives in the address so that reload, back and shared links all work.
+ * The server writes one page of the list; this script redraws the same elements
+ * from the data index, so nothing moves when it starts. The search lives in the
+ * address (filters, sort and view in the query, the page in the path as without
+ * JavaScript, the visitor's place after "#"), so reload, Back and a shared link
+ * show the same results. The data index is fetched only once there is something to
+ * draw (a search in the address, the map on screen, a filter touched), and the
+ * map's library only when the map is on screen: a phone opening the plain list
+ * does no more work than the server already did.
  */
 (function () {
   "use strict";
 
   var CD = window.ClinicDirectory;
+  var Places = window.ClinicPlaces;
   var el = CD.el;
+  var say = Places.format;
+  var TYPING_DELAY_MS = 400;
   var PAGE_SIZE = 20;
-  var TYPING_DELAY_MS = 250;
-  var FIELDS = [
-    "route", "condition", "credential", "specialty", "board", "insurance", "rems", "home",
-    "max_price", "new", "telehealth", "lang", "state", "sort", "zip", "radius"
-  ];
+  /* Where list and map stand side by side (site.css); below it, a List / Map switch. */
+  var SIDE_BY_SIDE = window.matchMedia("(min-width: 48rem)");
+  /* Where "More filters" is a column, always open (site.css). */
+  var FILTER_COLUMN = window.matchMedia("(min-width: 75rem)");
+  var RADII = [10, 25, 50, 100, 250];
+  /* After a place search the map shows it and this many of the nearest results. */
+  var NEAREST_IN_VIEW = 3;
+  /* The 48 contiguous states: when most results are there, the map opens on them and
+   * leaves Alaska, Hawaii and Puerto Rico to panning, rather than zooming out to the Pacific. */
+  var CONTIGUOUS = {south: 24, north: 50, west: -125, east: -66};
+  var MOSTLY = 0.8;
+  /* Filters that live in "More filters" (the rest are in the bar). */
+  var MORE = ["condition", "rems", "home", "credential", "specialty", "board", "new", "telehealth", "lang",
+    "state", "old"];
+  var FIELDS = ["route", "max_price", "insurance", "radius", "sort"].concat(MORE);
+  var PLACE = ["zip", "near", "radius"];
 
-  /* ---- ZIP codes and "City, ST", looked up in the browser ---- */
+  /*
+   * Every sentence a visitor reads from this file, with {named} blanks; a pair is
+   * [one, more than one]. The results heading is one whole sentence per
+   * combination of route (r), state (s) and place (n: distances from, w: within).
+   */
+  var MESSAGES = {
+    heading: {
+      "": ["{count} clinic", "{count} clinics"],
+      r: ["{count} clinic offering {route}", "{count} clinics offering {route}"],
+      s: ["{count} clinic in {state}", "{count} clinics in {state}"],
+      rs: ["{count} clinic in {state} offering {route}", "{count} clinics in {state} offering {route}"],
+      n: ["{count} clinic, with its distance from {place}", "{count} clinics, with distances from {place}"],
+      rn: ["{count} clinic offering {route}, with its distance from {place}",
+        "{count} clinics offering {route}, with distances from {place}"],
+      sn: ["{count} clinic in {state}, with its distance from {place}",
+        "{count} clinics in {state}, with distances from {place}"],
+      rsn: ["{count} clinic in {state} offering {route}, with its distance from {place}",
+        "{count} clinics in {state} offering {route}, with distances from {place}"],
+      w: ["{count} clinic within {radius} miles of {place}", "{count} clinics within {radius} miles of {place}"],
+      rw: ["{count} clinic within {radius} miles of {place} offering {route}",
+        "{count} clinics within {radius} miles of {place} offering {route}"],
+      sw: ["{count} clinic in {state} within {radius} miles of {place}",
+        "{count} clinics in {state} within {radius} miles of {place}"],
+      rsw: ["{count} clinic in {state} within {radius} miles of {place} offering {route}",
+        "{count} clinics in {state} within {radius} miles of {place} offering {route}"]
+    },
+    yourLocation: "your location",
+    order: {
+      distance: "Nearest to {place} first, in a straight line.",
+      neutral: "By state and city, then in a neutral order that changes monthly.",
+      verified: "Most recently verified first.",
+      howOrdered: "How listings are ordered",
+      noPlace: "Type a place to sort by distance."
+    },
+    pageStatus: "Page {page} of {pages}",
+    range: "Clinics {first} to {last}, page {page} of {pages}",
+    previousPage: "Previous page",
+    nextPage: "Next page",
+    activeCount: "({count})",
+    removeFilter: "Remove filter: {filter}",
+    chips: {
+      route: "{value}",
+      max_price: "Up to {value} a session",
+      insurance: "Insurance pays",
+      condition: "Lists {value}",
+      rems: "REMS-certified for esketamine",
+      home: "At-home treatment in {value}",
+      credential: "A clinician with {value}",
+      specialty: "A clinician in {value}",
+      board: "A board-certified clinician",
+      "new": "Accepting new patients",
+      telehealth: "Telehealth consultations",
+      lang: "Speaks {value}",
+      state: "In {value}",
+      old: "Including listings not verified for over a year"
+    },
+    outOfDate: ["{count} listing not verified for over a year is not shown.",
+      "{count} listings not verified for over a year are not shown."],
+    showOutOfDate: "Show them too",
+    card: {
+      miles: "{miles} miles",
+      routes: "Treatment routes",
+      sample: "Fictional sample",
+      routeOfPrice: "({route})",
+      noPrice: "No price listed: ask the clinic",
+      insured: "Insurance accepted for {routes}",
+      notInsured: "No insurance listed",
+      notInsuredFor: "No insurance listed for {route}",
+      accepting: "Accepting new patients",
+      askAboutNew: "New patients: ask the clinic",
+      verified: "Verified",
+      warning: "({warning})",
+      call: "Call {phone}"
+    },
+    empty: {
+      none: "No clinic matches everything you asked for.",
+      nearest: "The nearest that matches the rest is {miles} miles away, in {where}.",
+      widen: "Search within {radius} miles",
+      clear: "Clear all filters"
+    }
+  };
 
-  function loadPlaces(root) {
-    return fetch(root + "data/zips.json", {credentials: "same-origin"})
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("ZIP table missing");
-        }
-        return response.json();
-      })
-      .then(function (table) {
-        var columns = table.columns;
-        var scale = table.coordinate_scale;
-        var byZip = {};
-        var byPlace = {};
-        var zip = 0;
-        var lat = 0;
-        var lon = 0;
-        var seen = 0;
-        for (var i = 0; i < columns.zip.length; i += 1) {
-          zip += columns.zip[i];
-          lat += columns.lat[i];
-          lon += columns.lon[i];
-          var place = seen - columns.place[i];
-          if (columns.place[i] === 0) {
-            seen += 1;
-          }
-          var point = [lat / scale, lon / scale];
-          byZip[String(zip).padStart(5, "0")] = point;
-          var key = table.places[place].toLowerCase();
-          (byPlace[key] = byPlace[key] || []).push(point);
-        }
-        return {byZip: byZip, byPlace: byPlace};
-      });
+  function plural(pair, count, values) {
+    return say(pair[count === 1 ? 0 : 1], Object.assign({count: count.toLocaleString("en-US")}, values));
   }
 
-  /* [lat, lon] of a ZIP code or "City, ST", or null. */
-  function locate(places, text) {
-    var value = text.trim();
-    if (/^\d{5}$/.test(value)) {
-      return places.byZip[value] || null;
-    }
-    var match = /^(.+?)[,\s]+([A-Za-z]{2})$/.exec(value);
-    var points = match && places.byPlace[match[1].trim().toLowerCase() + "|" + match[2].toLowerCase()];
-    if (!points) {
-      return null;
-    }
-    var sum = points.reduce(function (total, p) { return [total[0] + p[0], total[1] + p[1]]; }, [0, 0]);
-    return [sum[0] / points.length, sum[1] / points.length];
+  function miles(distance) {
+    return distance < 10 ? distance.toFixed(1) : String(Math.round(distance));
   }
 
-  /* ---- one list with its form ---- */
+  function tel(phone) {
+    var digits = phone.replace(/[^0-9]/g, "");
+    return "tel:" + (/^\s*\+/.test(phone) ? "+" : "") + digits;
+  }
 
-  function Finder(section, index) {
+  function idOf(identity) {
+    return "card-" + identity.replace(/[^a-z0-9]+/g, "-");
+  }
+
+  /* ---- one finder ---- */
+
+  function Finder(section) {
     this.section = section;
-    this.index = index;
-    this.form = section.querySelector("form.filters");
-    this.results = section.querySelector("#results");
+    this.index = null;
+    this.loading = null;
+    this.form = section.querySelector("form.finder-bar");
+    this.more = section.querySelector(".finder-more");
+    this.moreToggle = section.querySelector(".more-toggle");
+    this.place = section.querySelector("#filter-zip");
+    this.placeError = section.querySelector(".place-error");
+    this.nearStatus = section.querySelector(".near-status");
     this.heading = section.querySelector("#results-heading");
+    this.range = section.querySelector(".range");
+    this.hiddenNote = section.querySelector(".out-of-date-note");
+    this.chips = section.querySelector(".active-filters");
+    this.orderNote = section.querySelector(".order-note");
+    this.results = section.querySelector("#results");
+    this.list = section.querySelector(".finder-list");
     this.fixedState = section.getAttribute("data-state") || "";
+    this.defaultView = section.getAttribute("data-default-view") || "list";
     this.pageSize = parseInt(section.getAttribute("data-per-page"), 10) || PAGE_SIZE;
-    this.places = null;
-    this.layer = null;
-    this.typingTimer = null;
-    this.pages = el("nav", {"class": "finder-pages", "aria-label": "Result pages"});
-    this.notice = el("p", {"class": "at-home-warning finder-notice", hidden: true, text: index.atHomeWarning});
-    this.locationStatus = this.form.querySelector(".near-status");
+    this.pagedByQuery = section.hasAttribute("data-paged-by-query");
+    this.firstUrl = new URL(section.getAttribute("data-first-url"), document.baseURI).pathname;
+    /* "/clinics/page/{number}/" (decoded: the braces come back from URL escaped). */
+    this.pageUrl = decodeURI(new URL(section.getAttribute("data-page-url"), document.baseURI).pathname);
+    this.status = el("p", {"class": "visually-hidden", role: "status"});
+    this.heading.parentNode.appendChild(this.status);
+    this.notice = el("p", {"class": "at-home-warning", hidden: true});
     this.results.parentNode.insertBefore(this.notice, this.results);
-    this.results.parentNode.insertBefore(this.pages, this.results.nextSibling);
-    section.querySelectorAll("nav.pagination").forEach(function (node) { node.hidden = true; });
-    this.heading.setAttribute("tabindex", "-1");
-    if (this.fixedState) {
-      var stateField = this.form.querySelector(".field-state");
-      if (stateField) {
-        stateField.hidden = true;
-      }
-    }
-    this.form.hidden = false;
+    this.pager = section.querySelector("nav.pagination");
+    this.layer = null;
+    this.origin = null;
+    this.ticket = 0;
+    this.renders = 0;
+    this.typingTimer = null;
+    this.stateNames = {};
     this.bind();
   }
 
+  /* The data index, fetched and decoded once, when something first needs it. */
+  Finder.prototype.ready = function () {
+    var finder = this;
+    if (!this.loading) {
+      this.loading = CD.loadIndex(this.section.getAttribute("data-index")).then(function (index) {
+        finder.index = index;
+        index.vocab.state.rows.forEach(function (row) { finder.stateNames[row[0]] = row[1]; });
+        finder.notice.textContent = index.atHomeWarning;
+        if (CD.compare) {
+          CD.compare.rememberNames(index);
+        }
+        return index;
+      });
+    }
+    return this.loading;
+  };
+
+  /* Whether the address asks for more than the server's plain list. */
+  Finder.prototype.searching = function () {
+    var search = this.search;
+    return Object.keys(search).some(function (key) {
+      return key !== "cmp" && key !== "view" && Boolean(search[key]);
+    });
+  };
+
+  /* ---- the address ---- */
+
+  /* The path of result page ``number``: the listing's own pages, or ?page= on /map/. */
+  Finder.prototype.pathOf = function (number) {
+    if (this.pagedByQuery || number <= 1) {
+      return this.pagedByQuery ? window.location.pathname : this.firstUrl;
+    }
+    return this.pageUrl.replace("{number}", String(number));
+  };
+
+  Finder.prototype.pageFromAddress = function () {
+    if (this.pagedByQuery) {
+      return parseInt(new URLSearchParams(window.location.search).get("page"), 10) || 1;
+    }
+    var pattern = this.pageUrl.split("{number}").map(function (part) {
+      return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("(\\d+)");
+    var found = new RegExp("^" + pattern + "$").exec(window.location.pathname);
+    return found ? parseInt(found[1], 10) : 1;
+  };
+
+  Finder.prototype.readAddress = function () {
+    this.search = CD.readSearch(window.location);
+    this.page = this.pageFromAddress();
+    delete this.search.page;
+  };
+
+  /* The address of the current search at ``page``. */
+  Finder.prototype.address = function (page) {
+    var search = Object.assign({}, this.search);
+    if (this.pagedByQuery && page > 1) {
+      search.page = String(page);
+    }
+    if (search.view === this.defaultView) {
+      delete search.view;
+    }
+    return CD.searchUrl(search, window.location, this.pathOf(page));
+  };
+
+  Finder.prototype.remember = function (newEntry) {
+    var url = this.address(this.page);
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history[newEntry ? "pushState" : "replaceState"](null, "", url);
+    }
+  };
+
+  /* ---- the form ---- */
+
   Finder.prototype.bind = function () {
     var finder = this;
-    this.form.addEventListener("change", function (event) {
-      if (event.target.name === "zip") {
-        finder.update({near: ""}, true);
-      } else if (event.target.name) {
+    /* On the section: fields in "More filters" and the sort belong to the form by
+     * their form attribute, so their events do not pass through it. */
+    this.section.addEventListener("change", function (event) {
+      if (event.target.form !== finder.form || event.target === finder.place) {
+        return; /* a place is searched when submitted */
+      }
+      if (event.target.name) {
         finder.update({}, true);
       }
     });
-    this.form.addEventListener("input", function (event) {
+    this.section.addEventListener("input", function (event) {
       if (event.target.name === "max_price") {
         window.clearTimeout(finder.typingTimer);
         finder.typingTimer = window.setTimeout(function () { finder.update({}, false); }, TYPING_DELAY_MS);
@@ -116,48 +270,75 @@
     });
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
-      finder.update({near: finder.form.elements.zip.value ? "" : finder.search.near}, true);
+      var placeChanged = finder.place.value.trim() !== (finder.search.zip || "");
+      finder.update(placeChanged ? {near: ""} : {}, true);
+      if (event.submitter && event.submitter.classList.contains("show-results")) {
+        finder.showMore(false);
+        finder.focusResults();
+      }
     });
     this.form.addEventListener("reset", function (event) {
       event.preventDefault();
-      finder.search = {cmp: finder.search.cmp};
-      finder.fillForm();
-      finder.update({}, true);
+      finder.clearFilters();
     });
-    var locate_ = this.form.querySelector(".use-location");
-    if (locate_ && navigator.geolocation) {
-      locate_.hidden = false;
-      locate_.addEventListener("click", function () { finder.useMyLocation(); });
-    }
+    this.moreToggle.addEventListener("click", function () {
+      finder.showMore(finder.moreToggle.getAttribute("aria-expanded") !== "true");
+    });
+    var locate = this.form.querySelector(".use-location");
+    locate.hidden = !navigator.geolocation;
+    locate.addEventListener("click", function () { finder.useMyLocation(); });
+    this.section.querySelectorAll(".view-switch button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        finder.search.view = button.getAttribute("data-view");
+        finder.remember(true);
+        finder.showView(true);
+      });
+    });
+    this.chips.addEventListener("click", function (event) {
+      var chip = event.target.closest("button[data-filter]");
+      if (chip) {
+        var changes = {};
+        changes[chip.getAttribute("data-filter")] = "";
+        finder.fillForm(Object.assign({}, finder.search, changes));
+        finder.update({}, true);
+      }
+    });
+    this.placeError.addEventListener("click", function (event) {
+      var choice = event.target.closest("button[data-place]");
+      if (choice) {
+        finder.place.value = choice.getAttribute("data-place");
+        finder.update({near: ""}, true);
+        finder.place.focus();
+      }
+    });
+    this.hiddenNote.addEventListener("click", function (event) {
+      if (event.target.closest("button")) {
+        finder.form.elements.old.checked = true;
+        finder.update({}, true);
+      }
+    });
     window.addEventListener("popstate", function () {
-      finder.search = CD.readSearch(window.location);
-      finder.fillForm();
-      finder.render(false);
+      finder.readAddress();
+      finder.fillForm(finder.search);
+      finder.showView(false);
+      finder.render(true);
     });
-    CD.compare.onChange(function (ids) { finder.search.cmp = ids; });
-  };
-
-  Finder.prototype.useMyLocation = function () {
-    var finder = this;
-    this.say("Finding your location…");
-    navigator.geolocation.getCurrentPosition(function (position) {
-      /* Two decimals (about a kilometre) is enough to sort by distance. */
-      var near = position.coords.latitude.toFixed(2) + "," + position.coords.longitude.toFixed(2);
-      finder.form.elements.zip.value = "";
-      finder.update({near: near}, true);
-    }, function () {
-      finder.say("Your location is not available. Type a ZIP code or “City, ST” instead.");
-    }, {maximumAge: 600000, timeout: 10000});
-  };
-
-  Finder.prototype.say = function (text) {
-    if (this.locationStatus) {
-      this.locationStatus.textContent = text;
+    SIDE_BY_SIDE.addEventListener("change", function () {
+      finder.showView(true);
+      if (finder.index) {
+        finder.showChips(finder.search);
+      }
+    });
+    if (CD.compare) {
+      CD.compare.onChange(function (ids) {
+        finder.search.cmp = ids;
+        finder.ready(); /* the tray names the clinics chosen */
+      });
     }
   };
 
   Finder.prototype.readForm = function () {
-    var search = {cmp: this.search.cmp, near: this.search.near};
+    var search = {cmp: this.search.cmp, near: this.search.near, view: this.search.view};
     var elements = this.form.elements;
     FIELDS.forEach(function (name) {
       var field = elements[name];
@@ -169,11 +350,14 @@
         search[name] = value;
       }
     });
+    var place = this.place.value.trim();
+    if (place) {
+      search.zip = place;
+    }
     return search;
   };
 
-  Finder.prototype.fillForm = function () {
-    var search = this.search;
+  Finder.prototype.fillForm = function (search) {
     var elements = this.form.elements;
     FIELDS.forEach(function (name) {
       var field = elements[name];
@@ -186,166 +370,484 @@
         field.value = search[name] || "";
       }
     });
+    this.place.value = search.zip || "";
   };
 
-  /* Take the form's values (plus ``changes``), record them in the address and redraw. */
-  Finder.prototype.update = function (changes, newHistoryEntry) {
+  /* Take the form's values (plus ``changes``), start again at page 1, remember and redraw. */
+  Finder.prototype.update = function (changes, newEntry) {
     var search = this.readForm();
-    Object.keys(changes).forEach(function (key) { search[key] = changes[key]; });
-    delete search.page;
+    Object.keys(changes).forEach(function (key) {
+      if (changes[key]) {
+        search[key] = changes[key];
+      } else {
+        delete search[key];
+      }
+    });
     this.search = search;
-    var url = CD.searchUrl(search, window.location);
-    if (newHistoryEntry) {
-      window.history.pushState(null, "", url);
-    } else {
-      window.history.replaceState(null, "", url);
-    }
-    this.render(true);
+    this.page = 1;
+    this.remember(newEntry);
+    return this.render(true);
   };
 
-  /* Where distances are measured from: the visitor's position or their ZIP/city. */
-  Finder.prototype.origin = function () {
-    var near = CD.parseNear(this.search.near);
-    if (near || !this.search.zip) {
-      return Promise.resolve(near);
-    }
+  /* "Clear all filters" keeps the place: it is where you are, not a filter. */
+  Finder.prototype.clearFilters = function () {
+    var kept = {cmp: this.search.cmp, view: this.search.view};
+    var search = this.search;
+    PLACE.forEach(function (key) {
+      if (search[key]) {
+        kept[key] = search[key];
+      }
+    });
+    this.fillForm(kept);
+    return this.update({}, true);
+  };
+
+  Finder.prototype.showMore = function (open) {
+    this.more.classList.toggle("is-open", open);
+    this.section.classList.toggle("filters-open", open);
+    this.moreToggle.setAttribute("aria-expanded", open ? "true" : "false");
+  };
+
+  Finder.prototype.focusResults = function () {
+    this.heading.focus({preventScroll: true});
+    this.heading.scrollIntoView({block: "start"});
+  };
+
+  Finder.prototype.useMyLocation = function () {
     var finder = this;
-    this.places = this.places || loadPlaces(this.index.root);
-    return this.places.then(function (places) {
-      var point = locate(places, finder.search.zip);
-      finder.say(point ? "" : "We could not find “" + finder.search.zip + "”. Try a 5-digit ZIP code or “City, ST”.");
-      return point;
+    this.placeError.replaceChildren();
+    this.nearStatus.textContent = Places.MESSAGES.locating;
+    Places.locateMe(function (near) {
+      finder.nearStatus.textContent = "";
+      finder.place.value = "";
+      finder.update({near: near, zip: ""}, true);
+    }, function (message) {
+      finder.nearStatus.textContent = "";
+      finder.placeError.replaceChildren(el("p", {text: message}));
+      finder.place.focus();
+    });
+  };
+
+  /* ---- where distances are measured from ---- */
+
+  /* {point, label} of the visitor's position or typed place, or null; shows look-up errors. */
+  Finder.prototype.findOrigin = function () {
+    var finder = this;
+    var near = CD.parseNear(this.search.near);
+    if (near) {
+      this.placeError.replaceChildren();
+      return Promise.resolve({point: near, label: MESSAGES.yourLocation});
+    }
+    if (!this.search.zip) {
+      this.placeError.replaceChildren();
+      return Promise.resolve(null);
+    }
+    return Places.load(this.index.root).then(function (table) {
+      var found = Places.resolve(table, finder.search.zip, finder.stateNames);
+      finder.showPlaceProblem(found.point ? null : found);
+      return found.point ? found : null;
     }, function () {
-      finder.say("The ZIP code table could not be loaded.");
+      finder.showPlaceProblem({message: Places.MESSAGES.tableMissing, suggestions: []});
       return null;
     });
   };
 
+  Finder.prototype.showPlaceProblem = function (problem) {
+    if (!problem) {
+      this.placeError.replaceChildren();
+      return;
+    }
+    var children = [el("p", {text: problem.message})];
+    if (problem.suggestions.length) {
+      children.push(el("ul", {"class": "suggestions"}, problem.suggestions.map(function (choice) {
+        return el("li", {}, [el("button", {type: "button", "class": "button-secondary",
+          "data-place": choice.value, text: choice.label})]);
+      })));
+    }
+    this.placeError.replaceChildren.apply(this.placeError, children);
+  };
+
+  /* ---- drawing ---- */
+
   Finder.prototype.render = function (fitMap) {
     var finder = this;
+    var ticket = ++this.ticket;
     var search = Object.assign({}, this.search);
     if (this.fixedState) {
       search.state = this.fixedState;
     }
-    return this.origin().then(function (origin) {
-      var found = CD.findClinics(finder.index, search, origin);
-      finder.showList(found.rows, search);
-      if (finder.layer) {
-        finder.layer.show(found.rows.map(function (row) { return row.clinic; }), fitMap);
+    this.results.setAttribute("aria-busy", "true");
+    return this.ready().then(function () {
+      return ticket === finder.ticket ? finder.findOrigin() : null;
+    }).then(function (origin) {
+      if (ticket !== finder.ticket) {
+        return null;
       }
+      finder.origin = origin;
+      var found = finder.find(search, origin);
+      var pages = Math.max(1, Math.ceil(found.rows.length / finder.pageSize));
+      if (finder.page > pages) {
+        finder.page = pages; /* a pager never outlives its results */
+      }
+      finder.remember(false);
+      var first = (finder.page - 1) * finder.pageSize;
+      var shown = found.rows.slice(first, first + finder.pageSize);
+      finder.showList(found, shown, search, first);
+      finder.showHeading(found, search, origin);
+      finder.showRange(first, shown.length, pages);
+      finder.showPages(pages);
+      /* The map after the list has been drawn: clustering many clinics is a task of its own. */
+      window.setTimeout(function () { finder.showMap(found.rows, fitMap); }, 0);
+      finder.results.removeAttribute("aria-busy");
       finder.section.setAttribute("data-rendered", String(found.rows.length));
+      finder.renders += 1;
+      finder.section.setAttribute("data-renders", String(finder.renders));
       return found;
     });
   };
 
-  Finder.prototype.showList = function (rows, search) {
-    var pageCount = Math.max(1, Math.ceil(rows.length / this.pageSize));
-    var page = Math.min(pageCount, Math.max(1, parseInt(search.page, 10) || 1));
-    var first = (page - 1) * this.pageSize;
-    var shown = rows.slice(first, first + this.pageSize);
-    var finder = this;
-    this.results.replaceChildren.apply(this.results, shown.map(function (row) {
-      return finder.card(row, search);
-    }));
-    this.results.start = first + 1;
-    var total = rows.length + " clinic" + (rows.length === 1 ? "" : "s");
-    this.heading.textContent = rows.length > shown.length ?
-      total + ", showing " + (first + 1) + " to " + (first + shown.length) : total;
-    this.notice.hidden = !(search.route === "at_home" || search.home);
-    this.showPages(page, pageCount);
+  /* The search's results; listings not verified for over a year only when asked for. */
+  Finder.prototype.find = function (search, origin) {
+    var index = this.index;
+    var found = CD.findClinics(index, Object.assign({}, search, {old: "1"}), origin && origin.point);
+    var all = found.rows.length;
+    if (search.old !== "1") {
+      found.rows = found.rows.filter(function (row) { return !CD.outOfDate(row.clinic, index); });
+    }
+    found.hidden = all - found.rows.length;
+    return found;
   };
 
-  Finder.prototype.showPages = function (page, pageCount) {
+  Finder.prototype.showList = function (found, shown, search, first) {
     var finder = this;
-    this.pages.replaceChildren();
-    this.pages.hidden = pageCount < 2;
-    function go(target) {
-      return function () {
-        finder.search.page = target > 1 ? String(target) : "";
-        window.history.pushState(null, "", CD.searchUrl(finder.search, window.location));
-        finder.render(false).then(function () { finder.heading.focus(); });
-      };
+    var cards = shown.map(function (row) { return finder.card(row, search); });
+    if (!found.rows.length) {
+      cards = [this.noResults(search)];
     }
-    var previous = el("button", {type: "button", text: "Previous page", disabled: page <= 1});
-    var next = el("button", {type: "button", text: "Next page", disabled: page >= pageCount});
-    previous.addEventListener("click", go(page - 1));
-    next.addEventListener("click", go(page + 1));
-    this.pages.append(previous, el("span", {text: " Page " + page + " of " + pageCount + " "}), next);
+    this.results.replaceChildren.apply(this.results, cards);
+    this.showHidden(found.hidden);
+    this.results.start = first + 1;
+    this.notice.hidden = !(search.route === "at_home" || search.home);
+    if (CD.compare) {
+      CD.compare.rememberNames(this.index);
+    }
   };
+
+  /* Says how many listings too old to trust were left out, with a way to see them. */
+  Finder.prototype.showHidden = function (count) {
+    if (!count) {
+      this.hiddenNote.replaceChildren();
+      return;
+    }
+    this.hiddenNote.replaceChildren(plural(MESSAGES.outOfDate, count), " ",
+      el("button", {type: "button", "class": "button-link needs-js", text: MESSAGES.showOutOfDate}));
+  };
+
+  /* The heading says what is shown: count, route, state and place in one sentence. */
+  Finder.prototype.headingText = function (count, search, origin) {
+    var route = search.route && this.index.vocab.route.byValue[search.route] ? search.route : "";
+    var state = search.state && this.index.vocab.state.byValue[search.state] ? search.state : "";
+    var radius = parseFloat(search.radius);
+    var key = (route ? "r" : "") + (state ? "s" : "") + (origin ? (radius > 0 ? "w" : "n") : "");
+    return plural(MESSAGES.heading[key], count, {
+      route: route && this.index.vocab.route.label(route),
+      state: state && this.index.vocab.state.label(state),
+      place: origin ? origin.label : "",
+      radius: radius
+    });
+  };
+
+  Finder.prototype.showHeading = function (found, search, origin) {
+    var text = this.headingText(found.rows.length, search, origin);
+    if (this.heading.textContent !== text) {
+      this.heading.textContent = text;
+    }
+    this.showChips(search);
+    this.showOrder(found.order, origin);
+  };
+
+  /* Which part of the results this page shows, from the second page on. */
+  Finder.prototype.showRange = function (first, count, pages) {
+    var text = this.page > 1 ?
+      say(MESSAGES.range, {first: first + 1, last: first + count, page: this.page, pages: pages}) : "";
+    this.range.textContent = text;
+    this.status.textContent = this.heading.textContent + (text ? ". " + text : "");
+  };
+
+  /* The sentence about the order always names the sort in force. */
+  Finder.prototype.showOrder = function (order, origin) {
+    var children;
+    if (order === "distance") {
+      children = [say(MESSAGES.order.distance, {place: origin.label})];
+    } else if (order === "price") {
+      children = [this.index.priceSortNote];
+    } else if (order === "verified") {
+      children = [MESSAGES.order.verified];
+    } else {
+      children = [MESSAGES.order.neutral + " ",
+        el("a", {href: this.index.root + "ordering/", text: MESSAGES.order.howOrdered})];
+      if (this.search.sort === "distance") {
+        children.push(" " + MESSAGES.order.noPlace);
+      }
+    }
+    this.orderNote.replaceChildren.apply(this.orderNote, children);
+  };
+
+  Finder.prototype.chipLabel = function (name, value) {
+    var vocab = this.index.vocab;
+    var shown = {
+      route: function () { return vocab.route.label(value); },
+      max_price: function () { return window.ClinicFormat.money(parseFloat(value)); },
+      condition: function () { return vocab.condition.label(value); },
+      home: function () { return vocab.state.label(value); },
+      credential: function () { return vocab.credential.label(value); },
+      specialty: function () { return vocab.specialty.label(value); },
+      lang: function () { return vocab.language.label(value); },
+      state: function () { return vocab.state.label(value); }
+    }[name];
+    return say(MESSAGES.chips[name], {value: shown ? shown() : value});
+  };
+
+  /* Every filter in use, as a button that removes it; "More filters" counts its own. */
+  Finder.prototype.showChips = function (search) {
+    var finder = this;
+    var active = FIELDS.filter(function (name) {
+      return MESSAGES.chips[name] && finder.search[name] && !(name === "max_price" && isNaN(parseFloat(search.max_price)));
+    });
+    this.chips.replaceChildren.apply(this.chips, active.map(function (name) {
+      var label = finder.chipLabel(name, finder.search[name]);
+      return el("li", {}, [el("button", {type: "button", "data-filter": name, text: label,
+        "aria-label": say(MESSAGES.removeFilter, {filter: label})})]);
+    }));
+    /* On a phone the button opens every filter, wider only "More filters": count those. */
+    var counted = (SIDE_BY_SIDE.matches ? MORE : FIELDS).filter(function (name) {
+      return name !== "sort" && finder.search[name];
+    }).length;
+    this.moreToggle.querySelector(".count").textContent =
+      counted ? say(MESSAGES.activeCount, {count: counted}) : "";
+  };
+
+  Finder.prototype.noResults = function (search) {
+    var finder = this;
+    var children = [el("p", {text: MESSAGES.empty.none})];
+    var radius = parseFloat(search.radius);
+    var actions = [];
+    if (this.origin && radius > 0) {
+      var wider = Object.assign({}, search, {radius: ""});
+      var nearest = CD.findClinics(this.index, wider, this.origin.point).rows.filter(function (row) {
+        return row.distance !== null;
+      })[0];
+      if (nearest) {
+        children.push(el("p", {text: say(MESSAGES.empty.nearest, {
+          miles: miles(nearest.distance), where: nearest.clinic.city + ", " + nearest.clinic.state})}));
+        var next = RADII.filter(function (r) { return r > radius && r >= nearest.distance; })[0];
+        if (next) {
+          var widen = el("button", {type: "button", text: say(MESSAGES.empty.widen, {radius: next})});
+          widen.addEventListener("click", function () {
+            finder.form.elements.radius.value = String(next);
+            finder.update({}, true);
+          });
+          actions.push(widen);
+        }
+      }
+    }
+    var clear = el("button", {type: "button", "class": "button-secondary", text: MESSAGES.empty.clear});
+    clear.addEventListener("click", function () { finder.clearFilters(); });
+    actions.push(clear);
+    children.push(el("p", {"class": "actions"}, actions));
+    return el("li", {"class": "no-results"}, children);
+  };
+
+  /* ---- one card: the same facts as the server's card (partials/listing.html) ---- */
 
   Finder.prototype.card = function (row, search) {
     var clinic = row.clinic;
     var vocab = this.index.vocab;
     var bits = this.index.flagBits;
-    var where = [clinic.city + ", " + clinic.state];
-    if (clinic.status !== "active") {
-      where.push(vocab.status.label(clinic.status));
-    }
+    var text = MESSAGES.card;
+    var route = search.route && vocab.route.byValue[search.route] ? search.route : "";
+    var head = [el("h3", {"class": "card-name", id: idOf(clinic.id)}, [
+      clinic.url ? el("a", {href: this.withCompare(clinic.url), text: clinic.name}) : clinic.name])];
     if (row.distance !== null) {
-      where.push(row.distance.toFixed(1) + " miles away");
+      head.push(el("span", {"class": "card-distance", text: say(text.miles, {miles: miles(row.distance)})}));
+    }
+    var tags = clinic.services.map(function (service) {
+      return el("li", {"class": "tag", text: vocab.route.label(service.route)});
+    });
+    if (clinic.status !== "active") {
+      tags.push(el("li", {"class": "tag tag-status", text: vocab.status.label(clinic.status)}));
     }
     if (clinic.flags & bits.sample) {
-      where.push("Fictional sample");
+      tags.push(el("li", {"class": "tag tag-sample", text: text.sample}));
     }
-    var href = clinic.url;
-    if (href && search.cmp && search.cmp.length) {
-      href += "?cmp=" + search.cmp.join(",");
-    }
-    var facts = [];
-    if (clinic.flags & bits.accepting_new_patients) {
-      facts.push("Accepting new patients");
-    }
-    if (clinic.flags & bits.telehealth_consultations) {
-      facts.push("Telehealth consultations");
-    }
+    var best = CD.headlineService(clinic, route);
+    var price = best ?
+      el("p", {"class": "card-price"}, [window.ClinicFormat.headline(best)].concat(clinic.services.length > 1 ?
+        [" ", el("span", {"class": "per", text: say(text.routeOfPrice, {route: vocab.route.label(best.route)})})] : [])) :
+      el("p", {"class": "card-price no-price", text: text.noPrice});
+    var insured = CD.servicesFor(clinic, route).filter(function (s) { return s.insurance; })
+      .map(function (s) { return vocab.route.label(s.route); });
+    var facts = [
+      insured.length ? el("li", {"class": "yes", text: say(text.insured, {routes: insured.join(", ")})}) :
+        el("li", {"class": "no", text: route ? say(text.notInsuredFor, {route: vocab.route.label(route)}) : text.notInsured}),
+      clinic.flags & bits.accepting_new_patients ? el("li", {"class": "yes", text: text.accepting}) :
+        el("li", {"class": "no", text: text.askAboutNew})
+    ];
     var verified = CD.verifiedText(clinic.verified, this.index);
+    var verifiedLine = [text.verified + " ", el("time", {datetime: verified.iso, text: verified.date})];
+    if (verified.warning) {
+      verifiedLine.push(" ", el("strong", {text: say(text.warning, {warning: verified.warning})}));
+    }
     var children = [
-      el("h3", {}, [href ? el("a", {href: href, text: clinic.name}) : clinic.name]),
-      el("p", {"class": "where", text: where.join(" · ")}),
-      el("ul", {"class": "routes"}, clinic.services.map(function (service) {
-        var text = vocab.route.label(service.route) + ": " +
-          (service.price === null ? "no current session price" : CD.money(service.price) + " per session");
-        if (service.insurance) {
-          text += " · insurance accepted";
-        }
-        return el("li", {text: text});
-      })),
-      facts.length ? el("p", {"class": "facts", text: facts.join(" · ")}) : null,
-      el("p", {"class": verified.stale ? "verified stale" : "verified",
-        text: verified.text + (verified.stale ? " (over six months ago)" : "")})
+      el("div", {"class": "card-head"}, head),
+      el("p", {"class": "where", text: clinic.city + ", " + clinic.state}),
+      el("ul", {"class": "card-tags", "aria-label": text.routes}, tags),
+      price,
+      el("ul", {"class": "card-facts"}, facts),
+      el("p", {"class": "verified verified-" + verified.level}, verifiedLine)
     ];
     if (clinic.services.some(function (s) { return s.route === "at_home"; })) {
       children.push(el("p", {"class": "at-home-warning", text: this.index.atHomeWarning}));
     }
-    children.push(CD.compare.button(clinic.id, clinic.name));
+    var actions = [];
+    if (clinic.phone) {
+      actions.push(el("a", {"class": "button-secondary", href: tel(clinic.phone),
+        text: say(text.call, {phone: window.ClinicFormat.usPhone(clinic.phone)})}));
+    }
+    if (CD.compare) {
+      var compare = CD.compare.button(clinic.id, clinic.name);
+      compare.setAttribute("aria-describedby", idOf(clinic.id));
+      actions.push(compare);
+    }
+    children.push(el("div", {"class": "card-actions"}, actions));
     return el("li", {"class": "clinic-card", "data-id": clinic.id}, children);
+  };
+
+  /* A clinic page link that carries the compare choice along. */
+  Finder.prototype.withCompare = function (href) {
+    var ids = this.search.cmp || [];
+    return ids.length ? href + "?cmp=" + ids.join(",") : href;
+  };
+
+  /* ---- the one pager ---- */
+
+  Finder.prototype.showPages = function (pages) {
+    var finder = this;
+    if (pages < 2) {
+      if (this.pager) {
+        this.pager.remove();
+        this.pager = null;
+      }
+      return;
+    }
+    if (!this.pager) {
+      this.pager = el("nav", {"class": "pagination", "aria-label": "Result pages"});
+      this.list.appendChild(this.pager);
+    }
+    function link(target, rel, label) {
+      if (target < 1 || target > pages) {
+        return el("span", {"class": "button-secondary is-disabled", "aria-hidden": "true", text: label});
+      }
+      var a = el("a", {"class": "button-secondary", rel: rel, href: finder.address(target), text: label});
+      a.addEventListener("click", function (event) {
+        if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) {
+          return;
+        }
+        event.preventDefault();
+        finder.page = target;
+        finder.remember(true);
+        finder.render(true).then(function () { finder.focusResults(); });
+      });
+      return a;
+    }
+    this.pager.replaceChildren(
+      link(this.page - 1, "prev", MESSAGES.previousPage),
+      el("p", {"class": "pager-status", text: say(MESSAGES.pageStatus, {page: this.page, pages: pages})}),
+      link(this.page + 1, "next", MESSAGES.nextPage)
+    );
+  };
+
+  /* ---- List / Map and the map ---- */
+
+  Finder.prototype.mapShown = function () {
+    return SIDE_BY_SIDE.matches || this.section.getAttribute("data-view") === "map";
+  };
+
+  /* Show the list or the map on a phone (both when wider); with ``draw``, draw a map
+   * that has come on screen. */
+  Finder.prototype.showView = function (draw) {
+    var view = this.search.view === "map" || this.search.view === "list" ? this.search.view : this.defaultView;
+    this.section.setAttribute("data-view", view);
+    this.section.querySelectorAll(".view-switch button").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute("data-view") === view ? "true" : "false");
+    });
+    if (this.layer) {
+      this.layer.map.invalidateSize();
+    }
+    if (draw && this.mapShown()) {
+      if (this.rows) {
+        this.showMap(this.rows, true);
+      } else {
+        this.render(true);
+      }
+    }
+  };
+
+  /* Draw the results on the map, loading it first if it is on screen. */
+  Finder.prototype.showMap = function (rows, fit) {
+    var finder = this;
+    this.rows = rows;
+    if (!this.mapShown()) {
+      return;
+    }
+    if (!this.layer) {
+      CD.loadMap().then(function (map) {
+        finder.layer = finder.layer || new CD.map.ClinicLayer(map, finder.index);
+        finder.layer.map.invalidateSize();
+        finder.showMap(finder.rows, true);
+      });
+      return;
+    }
+    /* With a place, the view centres on it and its nearest few results; else on all of
+     * them, or on those in the contiguous states when that is most. */
+    var focus = this.origin ? rows.filter(function (row) { return row.distance !== null; })
+      .sort(function (a, b) { return a.distance - b.distance; }).slice(0, NEAREST_IN_VIEW) : rows;
+    var contiguous = focus.filter(function (row) {
+      var c = row.clinic;
+      return c.lat >= CONTIGUOUS.south && c.lat <= CONTIGUOUS.north &&
+        c.lon >= CONTIGUOUS.west && c.lon <= CONTIGUOUS.east;
+    });
+    if (!this.origin && contiguous.length >= MOSTLY * focus.length) {
+      focus = contiguous;
+    }
+    this.layer.show(rows.map(function (row) { return row.clinic; }), fit,
+      focus.map(function (row) { return row.clinic; }), this.origin);
   };
 
   /* ---- start ---- */
 
+  /* Bind the form at once; draw only when the address or the screen asks for it. */
   function start(section) {
-    CD.loadIndex(section.getAttribute("data-index")).then(function (index) {
-      var finder = new Finder(section, index);
-      finder.search = CD.readSearch(window.location);
-      finder.fillForm();
-      CD.compare.rememberNames(index);
-      var started = false;
-      CD.map.whenMapReady(function (map) {
-        finder.layer = new CD.map.ClinicLayer(map, index);
-        if (started) {
-          finder.render(true);
-        }
-      });
-      started = true;
-      return finder.render(true);
-    }).catch(function (error) {
+    var finder = new Finder(section);
+    finder.readAddress();
+    finder.fillForm(finder.search);
+    finder.showMore(false);
+    finder.showView(false);
+    if (finder.mapShown()) {
+      CD.loadMap(); /* the map and its tiles load while the data index does */
+    }
+    var first = finder.searching() || finder.mapShown() ? finder.render(true) :
+      (finder.search.cmp.length ? finder.ready() : Promise.resolve());
+    first.then(function () {
+      section.setAttribute("data-finder", "ready");
+    }, function (error) {
       section.setAttribute("data-error", error.message);
+      throw error;
     });
   }
 
   var section = document.querySelector("section.finder[data-index]");
-  if (section && section.querySelector("form.filters") && section.querySelector("#results")) {
+  if (section && section.querySelector("form.finder-bar") && section.querySelector("#results")) {
     start(section);
   }
-  window.ClinicDirectory.finder = {locate: locate, loadPlaces: loadPlaces};
 }());

@@ -4,7 +4,9 @@
  * city, state, ZIP code or clinicians' names (case and accents ignored). Guide
  * and policy pages come from the Pagefind bundle the build writes. Both lists
  * page through every match with "Show more". The query stays in the address,
- * so reload, Back and a shared link give the same results. Pagefind's excerpts
+ * after "#" so that it never reaches a server (a ZIP code or a clinic's name is
+ * health data), and reload, Back and a shared link give the same results.
+ * Older links with ?q= still work and are moved after the "#". Pagefind's excerpts
  * are copied as text, keeping only its <mark> highlights, so page content can
  * never become markup here.
  */
@@ -25,6 +27,7 @@
   var siteRoot = bundle.pathname.replace(/pagefind\/pagefind\.js$/, "");
   var pagefindModule = null;
   var latest = 0;
+  var shownQuery = null;
   form.hidden = false;
 
   function folded(text) {
@@ -158,17 +161,27 @@
       status.textContent = "Type a word to search for.";
       return;
     }
-    history.pushState(null, "", "?q=" + encodeURIComponent(query));
+    shownQuery = query;
+    history.pushState(null, "", location.pathname + "#" + new URLSearchParams({q: query}));
     run(query);
   });
 
   function fromAddress() {
-    var query = new URLSearchParams(location.search).get("q") || "";
+    var old = new URLSearchParams(location.search).get("q");
+    if (old !== null) {
+      history.replaceState(null, "", location.pathname + "#" + new URLSearchParams({q: old}));
+    }
+    var query = new URLSearchParams(location.hash.slice(1)).get("q") || "";
+    if (query === shownQuery) {
+      return; /* Back fires both popstate and hashchange */
+    }
+    shownQuery = query;
     words.value = query;
     if (query.trim()) {
       run(query.trim());
     }
   }
   window.addEventListener("popstate", fromAddress);
+  window.addEventListener("hashchange", fromAddress);
   fromAddress();
 })();
