@@ -160,12 +160,16 @@ def open_popups(page) -> str:
     """The text of the popups of every marker on the directory's map, opened one by one."""
     page.wait_for_selector(DIRECTORY_MARKERS)
     texts = []
-    for index in range(page.locator(DIRECTORY_MARKERS).count()):
-        # A popup pans the map, so the next marker may still be moving: click it as an
-        # event rather than waiting for it to stand still.
-        page.locator(DIRECTORY_MARKERS).nth(index).dispatch_event("click")
+    index = 0
+    while index < page.locator(DIRECTORY_MARKERS).count():  # the markers on the map now
+        page.locator(DIRECTORY_MARKERS).nth(index).click(force=True)
         page.wait_for_selector(".leaflet-popup-content .clinic-popup")
         texts += page.locator(".leaflet-popup-content").all_inner_texts()
+        # A popup pans the map: close it and let the map settle before the next marker.
+        page.locator(".leaflet-popup-close-button").click()
+        page.wait_for_selector(".leaflet-popup", state="detached")
+        page.wait_for_timeout(400)
+        index += 1
     return "\n".join(texts)
 
 
@@ -212,7 +216,9 @@ def test_every_text_field_appears_verbatim_on_the_clinic_page(hostile_site, visi
     shown = page.evaluate("() => document.body.textContent")
     missing = [path for path, text in TEXT_FIELDS.items() if text not in shown]
     assert missing == []
-    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    links = page.evaluate(
+        "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+    )
     assert HOSTILE_URLS["website"] in links and HOSTILE_URLS["sources"][0] in links
 
 
