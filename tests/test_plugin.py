@@ -11,7 +11,9 @@ def test_a_build_without_the_plugin_after_one_with_it_writes_no_clinics(
     tiny_site.add("tx/lantern-hill", record())
     tiny_site.build()
     assert (tiny_site.output / "clinics/tx/lantern-hill/index.html").exists()
-    tiny_site.build(PLUGINS=[], THEME="notmyidea", PAGE_PATHS=["pages"], DELETE_OUTPUT_DIRECTORY=True)
+    tiny_site.build(
+        PLUGINS=[], THEME="notmyidea", PAGE_PATHS=["pages"], DELETE_OUTPUT_DIRECTORY=True
+    )
     assert not (tiny_site.output / "clinics").exists()
     assert (tiny_site.output / "about/index.html").exists()
     assert not (tiny_site.root / "output.building").exists()

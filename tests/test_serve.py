@@ -37,7 +37,9 @@ def fetch(url: str, *, until: str = "", seconds: float = 60) -> str:
         time.sleep(0.5)
 
 
-def test_serve_rebuilds_when_a_record_changes_and_answers_unknown_paths_with_the_404_page(tiny_site: TinySite) -> None:
+def test_serve_rebuilds_when_a_record_changes_and_answers_unknown_paths_with_the_404_page(
+    tiny_site: TinySite,
+) -> None:
     path = tiny_site.add("tx/lantern-hill", record())
     settings_file = tiny_site.root / "servesettings.py"
     settings_file.write_text(

@@ -4,8 +4,8 @@ reproducible."""
 from __future__ import annotations
 
 import random
-import sys
 import re
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -17,7 +17,7 @@ import yaml
 from clinic_directory.records.validate import validate_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from synthetic import (  # noqa: E402
+from synthetic import (
     Gazetteer,
     PhoneBook,
     Place,

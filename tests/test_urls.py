@@ -93,6 +93,6 @@ def test_a_site_with_other_url_patterns_uses_them_everywhere(tiny_site: TinySite
     compare = (out / "compare/index.html").read_text(encoding="utf-8")
     assert 'data-clinic-json="providers/{state}/{slug}/record.json"' in compare
     # The guide's hand-written links into the directory are content, not templates.
-    templated = [p for p in out.rglob("*.html") if not p.relative_to(out).parts[0] == "guide"]
+    templated = [p for p in out.rglob("*.html") if p.relative_to(out).parts[0] != "guide"]
     into_clinics = re.compile(rf'href="{re.escape(site)}/clinics/')
     assert not [p for p in templated if into_clinics.search(p.read_text(encoding="utf-8"))]

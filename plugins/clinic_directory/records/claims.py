@@ -156,8 +156,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         r"\bnot (?:yet )?confirmed\b|\bunconfirmed\b|\bcould not (?:yet )?confirm\b"
         r"|\bnot yet (?:checked|verified)\b",
-        "A statement whose source has not been checked is left out, not published with a "
-        "caveat.",
+        "A statement whose source has not been checked is left out, not published with a caveat.",
     ),
     _rule(
         r"\bsudden suicidal (?:thoughts?|ideation|behaviou?rs?|actions?)\b",
