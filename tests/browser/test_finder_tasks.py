@@ -377,3 +377,18 @@ def test_listings_out_of_date_are_left_out_until_asked_for(site, new_visit):
     assert "Including listings not verified" in page.inner_text(".active-filters")
     assert page.inner_text(".out-of-date-note") == ""
     assert_clean(visit, site)
+
+
+def test_access_and_referral_filters_keep_only_clinics_that_say_so(site, new_visit):
+    """Step-free entrance, ASL and "no referral needed" (#21) narrow the list to clinics
+    whose pages state them."""
+    page = new_visit(viewport=VIEWPORTS["desktop"]).page
+    open_finder(page, site.url + "clinics/")
+    everyone = len(page.query_selector_all(".finder .clinic-card"))
+    open_finder(page, site.url + "clinics/?step_free=1&noreferral=1")
+    cards = page.query_selector_all(".finder .clinic-card a[href*='clinics/']")
+    assert 0 < len(cards) < everyone
+    page.goto(cards[0].get_attribute("href"))
+    text = page.inner_text("main")
+    assert "Step-free entrance" in text
+    assert re.search(r"Referral needed\s+No", text)

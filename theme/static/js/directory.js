@@ -19,7 +19,8 @@
   var PLACE_KEYS = ["near", "zip", "radius"];
   var FILTER_KEYS = [
     "route", "condition", "credential", "specialty", "board", "insurance", "rems",
-    "home", "max_price", "new", "telehealth", "lang", "state", "sort", "page", "view", "old"
+    "home", "max_price", "new", "telehealth", "lang", "state", "sort", "page", "view", "old",
+    "noreferral", "step_free", "asl"
   ];
   /* This script's own element: it names the map's scripts and styles, loaded on demand. */
   var SELF = document.currentScript;
@@ -330,7 +331,8 @@
         }
       });
     [["board", "board_certified"], ["rems", "rems"], ["new", "accepting_new_patients"],
-      ["telehealth", "telehealth_consultations"]].forEach(function (pair) {
+      ["telehealth", "telehealth_consultations"], ["noreferral", "no_referral_needed"],
+      ["step_free", "step_free"], ["asl", "asl"]].forEach(function (pair) {
       if (search[pair[0]] === "1") {
         tests.push(function (clinic) { return (clinic.flags & bits[pair[1]]) !== 0; });
       }

@@ -34,7 +34,7 @@
   var MOSTLY = 0.8;
   /* Filters that live in "More filters" (the rest are in the bar). */
   var MORE = ["condition", "rems", "home", "credential", "specialty", "board", "new", "telehealth", "lang",
-    "state", "old"];
+    "state", "old", "noreferral", "step_free", "asl"];
   var FIELDS = ["route", "max_price", "insurance", "radius", "sort"].concat(MORE);
   var PLACE = ["zip", "near", "radius"];
 
