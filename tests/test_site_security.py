@@ -15,6 +15,7 @@ from sites import PROJECT
 
 from clinic_directory.site.publish import build_site, load_settings
 
+TRUSTED_TYPES = "; require-trusted-types-for 'script'"
 DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
 
 
@@ -96,7 +97,8 @@ def test_every_page_carries_the_same_policy_as_the_host_headers(sample_site, pag
     for name, facts in pages.items():
         if facts.meta.get("refresh"):  # a redirect page for a former identity
             continue
-        assert facts.meta.get("content-security-policy") == policy, name
+        # Pages whose scripts never write markup also require Trusted Types.
+        assert facts.meta.get("content-security-policy") in (policy, policy + TRUSTED_TYPES), name
         assert facts.meta.get("referrer") == "strict-origin", name
 
 
@@ -136,3 +138,20 @@ def test_no_link_runs_script(pages):
     for name, facts in pages.items():
         for href, _ in facts.links:
             assert not href.strip().lower().startswith(("javascript:", "data:")), (name, href)
+
+
+def test_trusted_types_are_required_where_no_script_writes_markup(pages):
+    """Leaflet and Pagefind write markup with innerHTML; every other page can refuse it."""
+    required = {
+        name
+        for name, facts in pages.items()
+        if TRUSTED_TYPES in facts.meta.get("content-security-policy", "")
+    }
+    assert {
+        "index.html",
+        "guide/index.html",
+        "about/index.html",
+        "compare/index.html",
+        "404.html",
+    } <= required
+    assert not required & {"map/index.html", "clinics/index.html", "search/index.html"}
