@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sites import make_tiny_site, record
 from test_privacy import WATCH_POLICY, assert_clean
 
@@ -156,21 +157,29 @@ def assert_nothing_ran(visit, site, dialogs: list[str]) -> None:
     assert_clean(visit, site)
 
 
+def retry(action, attempts: int = 5) -> None:
+    """Run a browser action, again after a pause if the element was replaced meanwhile."""
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+
+
 def open_popups(page) -> str:
-    """The text of the popups of every marker on the directory's map, opened one by one."""
-    page.wait_for_selector(DIRECTORY_MARKERS)
-    texts = []
-    index = 0
-    while index < page.locator(DIRECTORY_MARKERS).count():  # the markers on the map now
-        page.locator(DIRECTORY_MARKERS).nth(index).click(force=True)
-        page.wait_for_selector(".leaflet-popup-content .clinic-popup")
-        texts += page.locator(".leaflet-popup-content").all_inner_texts()
-        # A popup pans the map: close it and let the map settle before the next marker.
-        page.locator(".leaflet-popup-close-button").click()
-        page.wait_for_selector(".leaflet-popup", state="detached")
-        page.wait_for_timeout(400)
-        index += 1
-    return "\n".join(texts)
+    """The text of the hostile clinic's popup on the directory's map.
+
+    The map redraws its markers as it moves, so a click that lands while the marker is
+    being replaced is tried again."""
+    hostile_marker = ", ".join(
+        f'{selector}[aria-label*="injected-nm"]' for selector in DIRECTORY_MARKERS.split(", ")
+    )
+    page.wait_for_selector(hostile_marker, state="attached")
+    retry(lambda: page.locator(hostile_marker).first.click(force=True, timeout=5000))
+    page.wait_for_selector(".leaflet-popup-content .clinic-popup")
+    return "\n".join(page.locator(".leaflet-popup-content").all_inner_texts())
 
 
 #: Page, what shows it is ready, and whether it has a directory map with popups.
