@@ -14,12 +14,10 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from clinic_directory.commands.validate import FORMATS, PUBLISHED_FOLDERS, as_json
+from clinic_directory.commands.validate import FORMATS, as_json, published_files_to_check
 from clinic_directory.errors import Problem
-from clinic_directory.records.history import changed_files, merge_base
-from clinic_directory.records.load import LoadedFile, load_file, relative_path
+from clinic_directory.records.load import LoadedFile, load_file
 from clinic_directory.records.text import visible
-from clinic_directory.records.validate import find_record_files
 
 #: Answers a URL with its HTTP status, or with why it could not be fetched.
 Fetcher = Callable[[str], "int | str"]
@@ -45,11 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, fetch: Fetcher | None = None) -> int:
     """Check the links; ``fetch`` replaces the network (tests pass a fake)."""
-    paths = args.paths or [Path(folder) for folder in PUBLISHED_FOLDERS if Path(folder).is_dir()]
-    files = find_record_files(paths)
-    if args.changed_since:
-        changed = changed_files(merge_base(args.changed_since), files)
-        files = [path for path in files if relative_path(path, Path.cwd()) in changed]
+    files = published_files_to_check(args.paths, args.changed_since)
     loaded = [load_file(path, root=Path.cwd()) for path in files]
     problems = check_links([record for record in loaded if record.data], fetch or fetch_status)
     print(FORMATS[args.format](problems, len(files)))

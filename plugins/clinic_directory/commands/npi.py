@@ -27,13 +27,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from clinic_directory.commands.validate import FORMATS, PUBLISHED_FOLDERS, as_json
+from clinic_directory.commands.validate import FORMATS, as_json, published_files_to_check
 from clinic_directory.errors import Problem
-from clinic_directory.records.history import changed_files, merge_base
-from clinic_directory.records.load import LoadedFile, load_file, load_text, relative_path
+from clinic_directory.records.load import LoadedFile, load_file, load_text
 from clinic_directory.records.rules import npi_is_valid
 from clinic_directory.records.text import visible
-from clinic_directory.records.validate import find_record_files
 
 #: Answers an NPI with the registry's JSON answer, or with why it could not be fetched.
 Lookup = Callable[[str], "Mapping[str, Any] | str"]
@@ -124,11 +122,7 @@ class Finding:
 
 def run(args: argparse.Namespace, lookup: Lookup | None = None) -> int:
     """Check the NPIs; ``lookup`` replaces the network (tests pass a recorded answer)."""
-    paths = args.paths or [Path(folder) for folder in PUBLISHED_FOLDERS if Path(folder).is_dir()]
-    files = find_record_files(paths)
-    if args.changed_since:
-        changed = changed_files(merge_base(args.changed_since), files)
-        files = [path for path in files if relative_path(path, Path.cwd()) in changed]
+    files = published_files_to_check(args.paths, args.changed_since)
     loaded = [load_file(path, root=Path.cwd()) for path in files]
     records = [record for record in loaded if isinstance(record.data, dict)]
     answers = _Answers(lookup or fetch_record)

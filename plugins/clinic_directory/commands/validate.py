@@ -32,10 +32,22 @@ from clinic_directory.records.history import (
     merge_base,
     missing_redirects,
 )
+from clinic_directory.records.load import relative_path
 from clinic_directory.records.validate import find_record_files, validate_paths
 
 RECORD_FOLDERS = ("clinics", "samples")
 PUBLISHED_FOLDERS = ("clinics",)
+
+
+def published_files_to_check(paths: list[Path], changed_since: str | None) -> list[Path]:
+    """The record files a check over published records reads: those named (default: the
+    published folders), only the ones changed since ``changed_since``'s merge base if given."""
+    paths = paths or [Path(folder) for folder in PUBLISHED_FOLDERS if Path(folder).is_dir()]
+    files = find_record_files(paths)
+    if changed_since:
+        changed = changed_files(merge_base(changed_since), files)
+        files = [path for path in files if relative_path(path, Path.cwd()) in changed]
+    return files
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
