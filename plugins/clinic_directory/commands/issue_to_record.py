@@ -22,10 +22,10 @@ from typing import Any
 import yaml
 
 from clinic_directory.commands.new import REMS_LOCATOR, scaffold, slugify
-from clinic_directory.commands.stale import markdown_text
 from clinic_directory.records import vocab
 from clinic_directory.records.load import load_text
 from clinic_directory.records.suggest import closest_term, normalise_phone, quoted, yaml_scalar
+from clinic_directory.records.text import markdown_text
 from clinic_directory.records.validate import validate_paths
 
 FORMS = Path(".github") / "ISSUE_TEMPLATE"

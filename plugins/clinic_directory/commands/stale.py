@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -25,7 +24,7 @@ from clinic_directory.records.model import (
     STALE_AFTER_DAYS,
     ClinicRecord,
 )
-from clinic_directory.records.text import visible
+from clinic_directory.records.text import markdown_path, markdown_text, visible
 from clinic_directory.records.validate import validate_paths
 
 DEFAULT_PATHS = ("clinics",)
@@ -228,24 +227,3 @@ def render_markdown(
             for item in prices
         ]
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-#: Characters that start links, images, mentions, HTML, emphasis, maths or table cells.
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()<>#!|@~:&$.])")
-
-
-def markdown_text(text: str) -> str:
-    """Contributor text made inert in Markdown: no links, images, mentions, HTML or table
-    breaks, on one line, with invisible characters shown as escapes."""
-    return _MARKDOWN_ACTIVE.sub(r"\\\1", visible(" ".join(text.split())))
-
-
-#: A path that is safe as it is inside a code span in a table cell.
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
-
-
-def markdown_path(path: str) -> str:
-    """A file path for a Markdown table: in a code span when it holds only plain
-    characters, else escaped like any contributor text (a backtick or a pipe in a file
-    name would end the span or the cell)."""
-    return f"`{path}`" if _PLAIN_PATH.fullmatch(path) else markdown_text(path)

@@ -23,7 +23,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from clinic_directory.commands.stale import markdown_path, markdown_text
 from clinic_directory.errors import ClinicDirectoryError, Problem
 from clinic_directory.records.geocode import CACHE_FILE_NAME, GeocodeCache
 from clinic_directory.records.history import (
@@ -33,6 +32,7 @@ from clinic_directory.records.history import (
     missing_redirects,
 )
 from clinic_directory.records.load import relative_path
+from clinic_directory.records.text import markdown_path, markdown_text
 from clinic_directory.records.validate import find_record_files, validate_paths
 
 RECORD_FOLDERS = ("clinics", "samples")

@@ -97,6 +97,27 @@ def visible(text: str) -> str:
     return _UNPRINTABLE.sub(_escape, text)
 
 
+#: Characters that start links, images, mentions, HTML, emphasis, maths or table cells.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()<>#!|@~:&$.])")
+
+
+def markdown_text(text: str) -> str:
+    """Contributor text made inert in Markdown: no links, images, mentions, HTML or table
+    breaks, on one line, with invisible characters shown as escapes."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", visible(" ".join(text.split())))
+
+
+#: A path that is safe as it is inside a code span in a table cell.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+
+
+def markdown_path(path: str) -> str:
+    """A file path for a Markdown table: in a code span when it holds only plain
+    characters, else escaped like any contributor text (a backtick or a pipe in a file
+    name would end the span or the cell)."""
+    return f"`{path}`" if _PLAIN_PATH.fullmatch(path) else markdown_text(path)
+
+
 def describe_character(char: str) -> str:
     """``U+202E (RIGHT-TO-LEFT OVERRIDE)``: a character named, for a message."""
     name = unicodedata.name(char, "")
