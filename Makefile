@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 N ?= 10000
 
-.PHONY: serve html publish validate test test-fast golden lint bench screenshots clean install install-python
+.PHONY: serve html publish validate test test-fast golden lint bench screenshots messages translations translations-check messages-init clean install install-python
 
 # Build the sample site, serve it on http://localhost:$(PORT) and rebuild on changes.
 serve: install
@@ -45,6 +45,32 @@ lint: install
 
 bench: install
 	$(PY) bench/bench.py --n $(N)
+
+# Collect every string a visitor reads into the message catalogue's template
+# (POT=<file> writes it elsewhere, as the test that it is current does).
+POT ?= plugins/clinic_directory/locale/messages.pot
+messages: install-python
+	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --add-location file --sort-output \
+		--omit-header --keywords "N_ translate:2 translate_plural:2,3 t tn:1,2" \
+		--add-comments TRANSLATORS: --ignore-dirs ".* ._ node_modules output* cache" \
+		--output-file $(POT) .
+
+# Bring every translation up to date with the catalogue's template (new messages
+# untranslated, changed ones marked fuzzy), after `make messages`.
+LOCALES := plugins/clinic_directory/locale
+translations: messages
+	$(VENV)/bin/pybabel update --input-file $(POT) --output-dir $(LOCALES) \
+		--no-wrap --ignore-obsolete --ignore-pot-creation-date
+
+# Compile every translation (as the build does) and count what is still untranslated or
+# fuzzy: a warning, never an error. Writes nothing into the repository.
+translations-check: install-python
+	$(PY) -m clinic_directory translations
+
+# Start a new language: make messages-init LANG=fr, then add it to CLINIC_LANGUAGES.
+messages-init: messages
+	$(VENV)/bin/pybabel init --input-file $(POT) --output-dir $(LOCALES) --locale $(LANG) \
+		--no-wrap
 
 # Phone and desktop screenshots of every page type and the finder's tasks, into screenshots/.
 screenshots: install

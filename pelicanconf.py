@@ -13,6 +13,7 @@ SITEURL = ""
 RELATIVE_URLS = True
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
+CLINIC_LANGUAGES = ["en", "es"]  # each but the first needs plugins/clinic_directory/locale/<lang>/
 
 PATH = "content"
 OUTPUT_PATH = "output"
@@ -28,6 +29,8 @@ ARTICLE_PATHS: list[str] = []
 PAGE_PATHS = ["pages", "guide"]
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 DIRECT_TEMPLATES: list[str] = []
 THEME_STATIC_PATHS: list[str] = []  # the plugin publishes theme assets under hashed names
 STATIC_PATHS: list[str] = []

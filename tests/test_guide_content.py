@@ -7,15 +7,22 @@ claims the lint rejects, reads at grade 10 or below, keeps directory links in on
 "Find a clinic" box after its facts, and links only to guide sections and
 directory filters that exist. The guide templates show the notice, the review,
 structured data and the contents in reading order.
+
+Each Spanish page in content/guide/es translates the English page of the same
+name: it keeps that page's anchors, link targets, citations and sources, says
+which English text it translates and never claims a later review, and reads at a
+Fernandez-Huerta index of 70 or more.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib.util
 import json
 import posixpath
 import re
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -29,11 +36,14 @@ from pelican.settings import DEFAULT_CONFIG
 from clinic_directory.records import vocab
 from clinic_directory.records.claims import find_overstatements
 from clinic_directory.site.guide_review import review_problems
-from clinic_directory.site.templating import FILTERS
+from clinic_directory.site import languages, translations
+from clinic_directory.site.templating import FILTERS, GLOBALS
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE_DIR = ROOT / "content" / "guide"
 ALL_PAGES = sorted(GUIDE_DIR.glob("*.md"))
+SPANISH_DIR = GUIDE_DIR / "es"
+SPANISH_PAGES = sorted(SPANISH_DIR.glob("*.md"))
 TOPIC_PAGES = [path for path in ALL_PAGES if path.name != "index.md"]
 REQUIRED_TOPICS = {
     "what-is-ketamine-treatment",
@@ -51,6 +61,10 @@ REQUIRED_TOPICS = {
 _HEADING_ANCHOR = re.compile(r"^#{1,6} .*\{#([\w-]+)\}\s*$", re.MULTILINE)
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
 _SOURCES = re.compile(r"^## Sources \{#sources\}\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+# The Sources section of a page in either language ("Fuentes" in Spanish).
+_ANY_SOURCES = re.compile(
+    r"^## (?:Sources|Fuentes) \{#sources\}\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL
+)
 _SOURCE_ENTRY = re.compile(r"^(\d+)\. \S", re.MULTILINE)
 _SOURCE_LINE = re.compile(r"^\d+\. .*$", re.MULTILINE)
 _WEB_LINK = re.compile(r"\[[^\]]+\]\((https://[^)\s]+)\)")
@@ -82,6 +96,13 @@ _MONTHS = (
     *("July", "August", "September", "October", "November", "December"),
 )
 _STATED_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
+_SPANISH_MONTHS = (
+    *("enero", "febrero", "marzo", "abril", "mayo", "junio"),
+    *("julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
+)
+_SPANISH_STATED_DATE = re.compile(
+    r"\b(\d{1,2}) de (" + "|".join(_SPANISH_MONTHS) + r") de (\d{4})\b", re.IGNORECASE
+)
 
 # The directory's filter query parameters and the values each accepts.
 _FLAG = {"1"}
@@ -143,16 +164,22 @@ def page_id(path: Path) -> str:
 
 def split_sources(text: str) -> tuple[str, str]:
     """The page before its Sources section, and the Sources section ("" if none)."""
-    found = _SOURCES.search(text)
+    found = _ANY_SOURCES.search(text)
     return (text[: found.start()], found.group(1)) if found else (text, "")
 
 
 def stated_dates(text: str) -> list[date]:
-    """Every date written out in full, such as ``31 December 2026``, in ``text``."""
-    return [
+    """Every date written out in full in ``text``, in English (``31 December 2026``)
+    or in Spanish (``31 de diciembre de 2026``)."""
+    english = [
         date(int(year), _MONTHS.index(month) + 1, int(day))
         for day, month, year in _STATED_DATE.findall(text)
     ]
+    spanish = [
+        date(int(year), _SPANISH_MONTHS.index(month.lower()) + 1, int(day))
+        for day, month, year in _SPANISH_STATED_DATE.findall(text)
+    ]
+    return english + spanish
 
 
 def date_bound_problems(text: str) -> list[str]:
@@ -524,6 +551,65 @@ def test_script_passes_on_the_guide() -> None:
     assert readability.main([str(GUIDE_DIR)]) == 0
 
 
+_EASY_SPANISH = (
+    "Title: Fácil\nLang: es\n\nNos sentamos a la mesa. Tomamos un té. Luego nos fuimos a casa.\n"
+)
+_HARD_SPANISH = (
+    "Title: Difícil\nLang: es\n\nNo obstante la considerable heterogeneidad metodológica, "
+    "los investigadores caracterizaron sistemáticamente una sustancial variabilidad "
+    "interindividual en la farmacocinética.\n"
+)
+
+
+def test_page_language_comes_from_the_lang_header() -> None:
+    assert readability.page_language("Title: T\nLang: es\n\nTexto.\n") == "es"
+    assert readability.page_language("Title: T\n\nLang: es is not a header here.\n") == "en"
+    assert readability.page_language("Title: T\n\nText.\n") == "en"
+
+
+def test_body_prose_leaves_out_the_spanish_sources_section() -> None:
+    page = "\n".join(
+        [
+            "Title: Una página",
+            "Lang: es",
+            "",
+            "## Un título {#heading}",
+            "",
+            "La primera oración está aquí [1].",
+            "",
+            "## Fuentes {#sources}",
+            "",
+            "1. Una referencia bibliográfica muy larga y difícil.",
+        ]
+    )
+
+    assert readability.body_prose(page) == "La primera oración está aquí."
+
+
+def test_spanish_indexes_are_lower_for_longer_sentences_and_words() -> None:
+    easy = readability.body_prose(_EASY_SPANISH)
+    hard = readability.body_prose(_HARD_SPANISH)
+
+    assert readability.fernandez_huerta(hard) < 70 < readability.fernandez_huerta(easy)
+    assert readability.szigriszt_pazos(hard) < readability.szigriszt_pazos(easy)
+
+
+def test_script_scores_spanish_pages_with_the_spanish_indexes(tmp_path: Path, capsys) -> None:
+    (tmp_path / "facil.md").write_text(_EASY_SPANISH, encoding="utf-8")
+    (tmp_path / "dificil.md").write_text(_HARD_SPANISH, encoding="utf-8")
+
+    assert readability.main([str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    easy = next(line for line in lines if "facil.md" in line)
+    hard = next(line for line in lines if "dificil.md" in line)
+    assert "Fernández-Huerta" in easy and "Szigriszt-Pazos" in easy and "(ok)" in easy
+    assert "grade" not in easy
+    assert "too hard: Fernández-Huerta below 70" in hard
+
+    (tmp_path / "dificil.md").unlink()
+    assert readability.main([str(tmp_path)]) == 0
+
+
 # --- the templates -----------------------------------------------------------------
 
 _STUB_BASE = (
@@ -542,6 +628,8 @@ def _guide_page(order: str, slug: str, **extra: str) -> SimpleNamespace:
         order=order,
         reviewed="2026-11-01",
         content="<p>Body</p>",
+        lang="en",
+        translations=[],
         **extra,
     )
 
@@ -555,10 +643,17 @@ def _render(template: str, page: SimpleNamespace, pages: list[SimpleNamespace]) 
             ]
         ),
         autoescape=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters.update(FILTERS)
+    translations.install(environment)
+    environment.filters.update({**FILTERS, **languages.FILTERS})
+    environment.globals.update({**GLOBALS, **languages.GLOBALS})
     return environment.get_template(template).render(
-        page=page, pages=pages, SITEURL="https://example.org/dir", SITENAME="Directory"
+        page=page,
+        pages=pages,
+        SITEURL="https://example.org/dir",
+        SITENAME="Directory",
+        CLINIC_LANGUAGES=["en"],
     )
 
 
@@ -570,7 +665,9 @@ def _jsonld(html: str) -> dict:
 
 def test_guide_template_shows_notice_review_date_and_contents_in_order() -> None:
     pages = [_guide_page("10", "ten"), _guide_page("2", "two"), _guide_page("1", "one")]
-    pages.append(SimpleNamespace(title="About", url="about/", summary=""))
+    pages.append(
+        SimpleNamespace(title="About", url="about/", summary="", lang="en", translations=[])
+    )
 
     html = _render("guide.html", pages[1], pages)
 
@@ -615,7 +712,7 @@ def test_guide_template_shows_when_the_next_review_is_due_and_when_a_rule_ends()
     html = _render("guide.html", page, [page])
     plain_html = _render("guide.html", plain, [plain])
 
-    assert '</time>. Next review due by <time datetime="2026-12-31">2026-12-31</time>.' in html
+    assert '</time>. Next review due by <time datetime="2026-12-31">Dec 31, 2026</time>.' in html
     assert (
         '</time>. A rule described on this page applies until <time datetime="2026-12-31">' in html
     )
@@ -637,6 +734,8 @@ def test_every_page_renders_its_review_in_the_page_and_its_structured_data(path:
         reviewer=meta["reviewer"],
         valid_until=meta.get("valid_until", ""),
         content=content,
+        lang="en",
+        translations=[],
     )
 
     html = _render(template, page, [page])
@@ -658,3 +757,172 @@ def test_guide_index_lists_the_other_pages_with_their_summaries() -> None:
     assert listed == ["guide/one/", "guide/two/"]
     assert "<p>About one &amp; more.</p>" in html
     assert "Guide contents" not in html
+
+
+# --- the Spanish guide -------------------------------------------------------------
+
+_ANY_ANCHOR = re.compile(r"\{#([^}]*)\}")
+_SPANISH_FIND_BOX = re.compile(
+    r'^<aside class="guide-find" aria-labelledby="find-a-clinic" markdown="1">\n'
+    r"\n## [^\n]+ \{#find-a-clinic\}\n(.*?)^</aside>\n",
+    re.MULTILINE | re.DOTALL,
+)
+_HEX12 = re.compile(r"[0-9a-f]{12}")
+_POISON_HELP = "Línea de Ayuda para Envenenamientos (Poison Help): 1-800-222-1222"
+_LIFELINE = "Línea 988 de Prevención del Suicidio y Crisis"
+_LIFELINE_NUMBER = re.compile(r"(?<![\d.,–-])988(?![\d–-])")
+# Spanish-speaking countries write $5.600 or 5.600 $; US federal sites in Spanish
+# write $5,600, as the English pages do.
+_FOREIGN_MONEY = re.compile(r"\$\s?\d{1,3}(?:\.\d{3})+(?!\d)|\d\s?\$")
+
+
+def english_page(path: Path) -> Path:
+    """The English page a Spanish page translates."""
+    return GUIDE_DIR / path.name
+
+
+def english_revision(path: Path) -> str:
+    """What a translation records as ``English_revision`` for the English page."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _pair(path: Path) -> tuple[str, str]:
+    return path.read_text(encoding="utf-8"), english_page(path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_translates_an_english_page(path: Path) -> None:
+    assert english_page(path).exists(), "name the file as the English page it translates"
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_has_the_metadata_of_its_english_page(path: Path) -> None:
+    spanish, english = (metadata(text) for text in _pair(path))
+
+    assert spanish.get("lang") == "es", "add 'Lang: es'"
+    assert spanish.get("title") and spanish.get("summary"), "translate Title and Summary"
+    for key in ("slug", "template", "order"):
+        assert spanish.get(key) == english.get(key), f"keep {key} as in the English page"
+    for key in ("url", "save_as"):
+        expected = "es/" + english[key] if key in english else None
+        assert spanish.get(key) == expected, f"{key} is es/ and the English {key}"
+    assert spanish.get("reviewer"), "keep the Reviewer of the English page"
+    assert review_problems(spanish, date.today()) == []
+    for key in ("reviewed", "review_by", "valid_until"):
+        if key in english:
+            assert key in spanish, f"keep {key} as in the English page"
+            assert date.fromisoformat(spanish[key]) <= date.fromisoformat(english[key]), (
+                f"a translation never claims a later {key} than its English page"
+            )
+    assert date.fromisoformat(spanish["translated"]) <= date.today(), "add Translated: YYYY-MM-DD"
+    assert _HEX12.fullmatch(spanish.get("english_revision", "")), (
+        "add English_revision: the first 12 hex digits of the English file's SHA-256"
+    )
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_keeps_the_english_anchors(path: Path) -> None:
+    spanish, english = _pair(path)
+
+    assert _ANY_ANCHOR.findall(spanish) == _ANY_ANCHOR.findall(english)
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_keeps_the_english_citations_and_sources(path: Path) -> None:
+    spanish, english = _pair(path)
+    spanish_body, spanish_sources = split_sources(spanish)
+    english_body, english_sources = split_sources(english)
+
+    if english_sources:
+        assert re.search(r"^## Fuentes \{#sources\}$", spanish, re.MULTILINE)
+    assert _CITATION.findall(spanish_body) == _CITATION.findall(english_body), (
+        "keep each citation where the English page has it"
+    )
+    assert _SOURCE_ENTRY.findall(spanish_sources) == _SOURCE_ENTRY.findall(english_sources)
+    assert _WEB_LINK.findall(spanish_sources) == _WEB_LINK.findall(english_sources), (
+        "keep the sources and their links as in the English page"
+    )
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_keeps_the_english_link_targets(path: Path) -> None:
+    spanish, english = (split_sources(text)[0] for text in _pair(path))
+
+    assert Counter(_LINK_TARGET.findall(spanish)) == Counter(_LINK_TARGET.findall(english))
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_keeps_directory_links_in_one_box_after_the_facts(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    boxes = list(_SPANISH_FIND_BOX.finditer(text))
+
+    assert len(boxes) == 1, 'keep the one <aside class="guide-find" ...> box'
+    box = boxes[0]
+    outside = text[: box.start()] + text[box.end() :]
+    assert _DIRECTORY_LINK.findall(outside) == [], "keep directory links in the box"
+    after = text[box.end() :].lstrip("\n")
+    if path.name == "index.md":
+        assert after == ""
+    else:
+        assert after.startswith("## Fuentes {#sources}"), "keep the box after the facts"
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_states_no_date_bound_fact_past_its_review(path: Path) -> None:
+    assert date_bound_problems(path.read_text(encoding="utf-8")) == []
+
+
+def test_spanish_dates_count_as_stated_dates() -> None:
+    header = "Title: T\nReviewed: 2026-12-05\nReview_by: 2027-06-05\n\n"
+    rule = "Una regla temporal dura hasta el 31 de diciembre de 2026.\n"
+
+    assert stated_dates(rule) == [date(2026, 12, 31)]
+    assert date_bound_problems(header + rule) == [
+        "states 2026-12-31, after its review: declare Valid_until and review by then"
+    ]
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_names_crisis_lines_in_full(path: Path) -> None:
+    body, _ = split_sources(path.read_text(encoding="utf-8"))
+
+    assert body.count("1-800-222-1222") == body.count(_POISON_HELP), f"write: {_POISON_HELP}"
+    if _LIFELINE_NUMBER.search(body):
+        assert _LIFELINE in body and "para español, oprima 2" in body, (
+            f"name the {_LIFELINE} and say: para español, oprima 2"
+        )
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_writes_dollars_as_us_federal_sites_do(path: Path) -> None:
+    body, _ = split_sources(path.read_text(encoding="utf-8"))
+
+    assert _FOREIGN_MONEY.findall(body) == [], "write $5,600: dollar sign first, comma thousands"
+
+
+def test_the_money_check_catches_foreign_forms() -> None:
+    assert _FOREIGN_MONEY.findall("unos $5.600, o 5.600 $, o $ 1.700") == [
+        "$5.600",
+        "0 $",
+        "$ 1.700",
+    ]
+    assert _FOREIGN_MONEY.findall("unos $5,600 el primer mes; $650-$1,100; $0.50") == []
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_spanish_page_reads_at_fernandez_huerta_seventy_or_more(path: Path) -> None:
+    score = readability.score(path.read_text(encoding="utf-8"))
+
+    assert score.spanish
+    assert score.ok, f"{path.name}: {score.describe()}"
+
+
+@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
+def test_pelican_reads_the_spanish_page_with_its_box(path: Path) -> None:
+    html, meta = read_page(path)
+
+    assert meta["lang"] == "es"
+    assert re.search(
+        r'<aside aria-labelledby="find-a-clinic" class="guide-find">\s*<h2 id="find-a-clinic">',
+        html,
+    )

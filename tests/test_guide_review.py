@@ -6,6 +6,7 @@ would log for it, checked on a fixed day so the cases never depend on the clock.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from datetime import date
@@ -13,7 +14,7 @@ from datetime import date
 import pytest
 from sites import record
 
-from clinic_directory.site.guide_review import review_problems
+from clinic_directory.site.guide_review import review_problems, revision, translation_problems
 
 TODAY = date(2026, 12, 5)
 
@@ -128,3 +129,57 @@ def test_the_build_warns_about_a_guide_page_past_its_review_date(tiny_site, capl
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert [w for w in warnings if w.startswith("guide/safety.md:") and "2026-01-01" in w]
     assert not [w for w in warnings if w.startswith("guide/routes.md:")]
+
+
+# -- translations -------------------------------------------------------------------
+
+TRANSLATED = {
+    **COMPLETE,
+    "lang": "es",
+    "translated": "2026-12-05",
+    "english_revision": "0123456789ab",
+}
+
+
+def test_a_translation_made_from_the_current_english_page_has_no_problems() -> None:
+    assert translation_problems(TRANSLATED, COMPLETE, "0123456789ab") == []
+
+
+def test_a_translation_of_an_older_english_page_says_what_to_update() -> None:
+    [problem] = translation_problems(TRANSLATED, COMPLETE, "ba9876543210")
+    assert "English page changed" in problem
+    assert "English_revision: ba9876543210" in problem
+
+
+def test_a_translation_never_claims_a_later_review_than_its_english_page() -> None:
+    later = {**TRANSLATED, "reviewed": "2026-12-06"}
+    [problem] = translation_problems(later, COMPLETE, "0123456789ab")
+    assert "later than the English page's 2026-12-05" in problem
+
+
+def test_a_translation_without_its_translation_fields_is_told_to_add_them() -> None:
+    bare = {**COMPLETE, "lang": "es"}
+    problems = translation_problems(bare, COMPLETE, "0123456789ab")
+    assert problems == [
+        "Translated is missing: add 'Translated: ...' to the page header",
+        "English_revision is missing: add 'English_revision: ...' to the page header",
+    ]
+
+
+def test_a_translators_revision_is_the_start_of_the_files_sha256() -> None:
+    assert revision(b"Title: Safety\n") == hashlib.sha256(b"Title: Safety\n").hexdigest()[:12]
+
+
+def test_the_build_warns_when_an_english_page_changed_after_its_translation(
+    tiny_site, caplog
+) -> None:
+    tiny_site.add("tx/lantern-hill", record())
+    english = tiny_site.root / "content" / "guide" / "safety.md"
+    english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+
+    with caplog.at_level(logging.WARNING):
+        tiny_site.build(CLINIC_SEARCH_INDEX=False)
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert [w for w in warnings if w.startswith("guide/es/safety.md:") and "changed" in w]
+    assert not [w for w in warnings if w.startswith("guide/es/routes.md:")]

@@ -1,4 +1,4 @@
-"""Clinic pages rendered by worker processes: the same site, the same signals, the same failures."""
+"""Pages rendered by worker processes: the same site, the same signals, the same failures."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_workers_write_the_same_site_and_pelican_hears_of_every_page(
         signals.content_written.disconnect(listen)
 
     assert tree(three_clinics.output) == alone
-    pages = [f"clinics/tx/clinic-{n}/index.html" for n in range(3)]
+    pages = [f"clinics/tx/clinic-{n}/index.html" for n in range(3)] + ["clinics/tx/index.html"]
     assert all(heard.count(page) == 1 for page in pages)
 
 
@@ -69,13 +69,13 @@ def test_an_error_logged_in_a_worker_fails_the_build(
     three_clinics: TinySite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("clinic_directory.site.generator.processes_for", lambda clinics: 2)
-    original = ClinicGenerator.write_clinic_share
+    original = ClinicGenerator.write_clinic
 
-    def complaining(self, writer, clinics):  # runs in a worker
-        logging.getLogger("some.theme").error("%s could not be drawn", clinics[0].title)
-        return original(self, writer, clinics)
+    def complaining(self, writer, clinic):  # runs in a worker
+        logging.getLogger("some.theme").error("%s could not be drawn", clinic.title)
+        return original(self, writer, clinic)
 
-    monkeypatch.setattr(ClinicGenerator, "write_clinic_share", complaining)
+    monkeypatch.setattr(ClinicGenerator, "write_clinic", complaining)
     with pytest.raises(BuildFailedError, match="could not be drawn"):
         three_clinics.build(CLINIC_SEARCH_INDEX=False)
 

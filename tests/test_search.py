@@ -70,9 +70,11 @@ def test_the_build_indexes_guide_and_policy_pages_but_not_clinics(tiny_site):
     tiny_site.add("tx/lantern-hill", record())
     result = tiny_site.build()
 
-    guide_pages = len(list((tiny_site.root / "content" / "guide").glob("*.md")))
-    policy_pages = len(list((tiny_site.root / "content" / "pages").glob("*.md")))
-    assert entry(result.output)["languages"]["en"]["page_count"] == guide_pages + policy_pages
+    content = tiny_site.root / "content"
+    for lang, folder in (("en", "{}"), ("es", "{}/es")):
+        pages = [*content.glob(folder.format("guide") + "/*.md")]
+        pages += content.glob(folder.format("pages") + "/*.md")
+        assert entry(result.output)["languages"][lang]["page_count"] == len(pages)
     urls = indexed_text(result.output)
     assert not [url for url in urls if "lantern-hill" in url]
     assert any("Ketamine" in text for text in urls.values())

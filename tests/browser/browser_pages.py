@@ -13,7 +13,14 @@ def sample_identities() -> list[str]:
 
 
 def page_types() -> dict[str, str]:
-    """Page type -> path below the site's root."""
+    """Page type -> path below the site's root, in English and in Spanish."""
+    english = english_page_types()
+    spanish = {f"{name} (es)": f"es/{path}" for name, path in english.items()}
+    spanish["search (es)"] = "es/search/#q=infusión"
+    return {**english, **spanish}
+
+
+def english_page_types() -> dict[str, str]:
     first, second = sample_identities()[:2]
     return {
         "home": "",

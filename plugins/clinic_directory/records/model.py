@@ -166,6 +166,11 @@ class ClinicRecord:
     data: dict[str, Any]
     location: tuple[float, float] | None = None  # (lat, lon), from the record or the cache
     today: date = field(default_factory=date.today)
+    #: Each service's price figures, by the service's id (with the service, so the id
+    #: stays its own): list pages ask for a clinic's headline prices many times over.
+    _figures: dict[int, tuple[Mapping[str, Any], list[PriceFigure]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def identity(self) -> str:
@@ -263,7 +268,11 @@ class ClinicRecord:
         )
 
     def price_figures(self, service: Mapping[str, Any]) -> list[PriceFigure]:
-        return [self.price_figure(price) for price in service.get("prices", [])]
+        kept = self._figures.get(id(service))
+        if kept is None or kept[0] is not service:
+            kept = service, [self.price_figure(price) for price in service.get("prices", [])]
+            self._figures[id(service)] = kept
+        return kept[1]
 
     def headline(self, service: Mapping[str, Any]) -> PriceFigure | None:
         """The one price a card or the compare table shows for a service.

@@ -11,7 +11,7 @@ raise ``INDEX_VERSION`` when the layout changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -90,8 +90,13 @@ def _mask(values: Iterable[str], positions: Mapping[str, int]) -> int:
     return mask
 
 
-def _vocabulary_rows(vocabulary: vocab.Vocabulary) -> list[list[str]]:
-    return [[term.value, term.label, term.explanation, term.guide] for term in vocabulary]
+def _vocabulary_rows(
+    vocabulary: vocab.Vocabulary, translate: Callable[[str], str] = str
+) -> list[list[str]]:
+    return [
+        [term.value, translate(term.label), translate(term.explanation), term.guide]
+        for term in vocabulary
+    ]
 
 
 class _IndexColumns:
@@ -242,6 +247,20 @@ def index_document(records: list[ClinicRecord], urls: SiteUrls) -> dict[str, Any
         "redirects": _redirects(records),
         "vocab": {name: _vocabulary_rows(vocabulary) for name, vocabulary in vocab.ALL.items()},
         "columns": columns.columns,
+    }
+
+
+def vocabulary_document(translate: Callable[[str], str]) -> dict[str, Any]:
+    """The index's words in another language, for the scripts of that language's pages
+    (``data/vocabulary.<lang>.json``): the same rows as the index's ``vocab``, whose
+    positions the columns use, with translated labels and explanations (guide links
+    stay language-neutral: the scripts add the page's language). The index itself
+    stays one, in the first language."""
+    return {
+        "at_home_warning": translate(vocab.AT_HOME_WARNING),
+        "vocab": {
+            name: _vocabulary_rows(vocabulary, translate) for name, vocabulary in vocab.ALL.items()
+        },
     }
 
 

@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Sequence
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
@@ -33,12 +32,12 @@ from clinic_directory.records.schema import build_schema, schema_text
 from clinic_directory.records.validate import validate_paths
 from clinic_directory.site import browser_index, opendata
 from clinic_directory.site.assets import collect_theme_assets
-from clinic_directory.site.guide_review import review_problems
+from clinic_directory.site.guide_review import review_problems, revision, translation_problems
 from clinic_directory.site.headers import content_security_policy, headers_file
 from clinic_directory.site.jsonld import clinic_jsonld
 from clinic_directory.site.map import map_setup_script
 from clinic_directory.site.publish import Publication
-from clinic_directory.site.render_pool import processes_for, write_in_workers
+from clinic_directory.site.render_pool import processes_for, run_jobs
 from clinic_directory.site.seo import (
     changes_feed,
     newest_changes,
@@ -47,6 +46,7 @@ from clinic_directory.site.seo import (
     sitemap_xml,
 )
 from clinic_directory.site.settings import DirectorySettings, read_settings
+from clinic_directory.site.translations import translate
 from clinic_directory.site.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
@@ -249,11 +249,17 @@ class ClinicGenerator(Generator):
         )
 
     def check_guide_reviews(self) -> None:
-        """Warn about guide pages whose review is missing, overdue or outlived by a rule."""
+        """Warn about guide pages whose review is missing, overdue or outlived by a rule,
+        and about translations made from an older English page."""
         for page in self.context.get("pages", []):
-            if page.url.startswith("guide/"):
-                for problem in review_problems(page.metadata, self.options.today):
-                    logger.warning("%s: %s", page.get_relative_source_path(), problem)
+            if not page.url.startswith("guide/"):
+                continue
+            for problem in review_problems(page.metadata, self.options.today):
+                logger.warning("%s: %s", page.get_relative_source_path(), problem)
+            english = revision(Path(page.source_path).read_bytes())
+            for translation in page.translations:
+                for problem in translation_problems(translation.metadata, page.metadata, english):
+                    logger.warning("%s: %s", translation.get_relative_source_path(), problem)
 
     def map_script(self) -> str:
         return map_setup_script(
@@ -281,11 +287,14 @@ class ClinicGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         if self.publication is not None:  # the guide and policy pages carry search content
-            self.publication.search_pages = [page.save_as for page in self.context["pages"]]
+            self.publication.search_pages = [
+                version.save_as
+                for page in self.context["pages"]
+                for version in (page, *page.translations)
+            ]
         for name, data in self.assets.outputs():
             self.write_bytes(name, data)
-        self.write_clinics(writer)
-        self.write_listings(writer)
+        self.write_pages(writer)
         self.write_changes(writer)
         self.write_record_files()
         self.write_json("data/zips.json", self.zip_table())
@@ -317,14 +326,24 @@ class ClinicGenerator(Generator):
             data_versions=opendata.VERSIONS,
         )
 
-    def write(self, writer: Any, name: str, template: str, **page: Any) -> None:
-        writer.write_file(
-            name,
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            **page,
-        )
+    def write(self, writer: Any, name: str, template: str, **page: Any) -> list[str]:
+        """A page in each of the site's languages: ``name`` in the first, ``<lang>/name``
+        in the others; the template learns its language (``lang``) and the page's
+        language-neutral URL (``page_path``), from which it links to the others."""
+        page_path = name.removesuffix("index.html")
+        written = []
+        for lang in self.options.languages:
+            written.append(self.options.lang_prefix(lang) + name)
+            writer.write_file(
+                written[-1],
+                self.get_template(template),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                lang=lang,
+                page_path=page_path,
+                **page,
+            )
+        return written
 
     def write_bytes(self, name: str, data: bytes) -> None:
         path = os.path.join(self.output_path, name)
@@ -341,51 +360,53 @@ class ClinicGenerator(Generator):
     def site_url(self, path: str) -> str:
         return f"{self.settings['SITEURL']}/{path}"
 
-    def write_clinics(self, writer: Any) -> None:
-        """Every clinic's files. A rebuild in a running ``serve`` copies the files of a
-        clinic whose record and templates did not change from the last run."""
+    def write_pages(self, writer: Any) -> None:
+        """Every clinic's files and the paginated lists, most of a build: in worker
+        processes on a large site (see ``render_pool``). A rebuild in a running
+        ``serve`` copies the files of a clinic whose record and templates did not
+        change from the last run, and renders only the others."""
         remembered = self.publication.rendered if self.publication else None
-        if remembered is None:
-            processes = processes_for(len(self.clinics))
-            if processes > 1:
-                write_in_workers(
-                    self.clinics,
-                    partial(self.write_clinic_share, writer),
-                    processes=processes,
-                    context=self.context,
-                )
-            else:
-                self.write_clinic_share(writer, self.clinics)
-            return
-        site = self.site_key()
-        rendered: dict[str, tuple[list[tuple[str, bytes]], opendata.RecordExport]] = {}
-        for clinic in self.clinics:
-            key = _digest(
-                site,
-                clinic.record.identity,
-                clinic.record.source,
-                clinic.data,
-                clinic.record.location,
-            )
-            kept = remembered.get(key)
-            if kept is None:
-                files = [
-                    (name, self.read_output(name)) for name in self.write_clinic(writer, clinic)
-                ]
-                kept = (files, self.record_export(clinic))
-            else:
-                for name, data in kept[0]:
-                    self.write_bytes(name, data)
-            rendered[key] = kept
-            self.exports[clinic.record.identity] = kept[1]
-        self.publication.rendered = rendered
+        keys = {}
+        due = self.clinics
+        if remembered is not None:
+            site = self.site_key()
+            keys = {
+                clinic.record.identity: self.clinic_key(site, clinic) for clinic in self.clinics
+            }
+            due = [c for c in self.clinics if keys[c.record.identity] not in remembered]
+            for clinic in self.clinics:
+                kept = remembered.get(keys[clinic.record.identity])
+                if kept is not None:
+                    for name, data in kept[0]:
+                        self.write_bytes(name, data)
+                    self.exports[clinic.record.identity] = kept[1]
+        jobs = [partial(self.write_clinic_and_export, writer, clinic) for clinic in due]
+        jobs += self.listing_jobs(writer)
+        results = run_jobs(jobs, processes=processes_for(len(due)), context=self.context)
+        files = {}
+        for clinic, (names, export) in zip(due, results, strict=False):  # then the lists
+            self.exports[clinic.record.identity] = export
+            files[clinic.record.identity] = names
+        if remembered is not None:
+            self.publication.rendered = {
+                keys[identity]: remembered.get(keys[identity])
+                or ([(name, self.read_output(name)) for name in files[identity]], export)
+                for identity, export in self.exports.items()
+            }
+
+    def clinic_key(self, site: str, clinic: Clinic) -> str:
+        """What a clinic's files depend on: the site, and its own record."""
+        record = clinic.record
+        return _digest(site, record.identity, record.source, clinic.data, record.location)
+
+    def write_clinic_and_export(
+        self, writer: Any, clinic: Clinic
+    ) -> tuple[list[str], opendata.RecordExport]:
+        """A clinic's files, and its part of the open data, made where its page is."""
+        return self.write_clinic(writer, clinic), self.record_export(clinic)
 
     def record_export(self, clinic: Clinic) -> opendata.RecordExport:
         return opendata.record_export(clinic.record, self.site_url(clinic.url))
-
-    def write_clinic_share(self, writer: Any, clinics: Sequence[Clinic]) -> None:
-        for clinic in clinics:
-            self.write_clinic(writer, clinic)
 
     def site_key(self) -> str:
         """What every clinic's files depend on besides the record, in a running process."""
@@ -411,7 +432,7 @@ class ClinicGenerator(Generator):
         files depend on its own record alone (which ``write_clinics`` relies on)."""
         record = clinic.record
         own_record_only = {key: _NotOnClinicPages(key) for key in ALL_CLINICS_KEYS}
-        self.write(
+        files = self.write(
             writer,
             clinic.save_as,
             "clinic",
@@ -421,19 +442,18 @@ class ClinicGenerator(Generator):
             page_name="clinic",
             **own_record_only,
         )
-        files = [clinic.save_as, self.urls.clinic_json(record.identity)]
         document = browser_index.clinic_document(record, url=clinic.url)
-        self.write_json(files[-1], document)
-        for old in record.data.get("previous_slugs", []):
-            files += [self.urls.clinic_file(old), self.urls.clinic_json(old)]
-            self.write(
-                writer,
-                files[-2],
-                "redirect",
-                clinic=clinic,
-                page_name="redirect",
-                **own_record_only,
-            )
+        for identity in (record.identity, *record.data.get("previous_slugs", [])):
+            if identity != record.identity:
+                files += self.write(
+                    writer,
+                    self.urls.clinic_file(identity),
+                    "redirect",
+                    clinic=clinic,
+                    page_name="redirect",
+                    **own_record_only,
+                )
+            files.append(self.urls.clinic_json(identity))
             self.write_json(files[-1], document)
         return files
 
@@ -466,23 +486,27 @@ class ClinicGenerator(Generator):
             )
         return listings
 
-    def write_listings(self, writer: Any) -> None:
-        """``/clinics/`` and each state's pages, with Pelican's pagination variables.
+    def listing_jobs(self, writer: Any) -> list[partial[None]]:
+        """Writing ``/clinics/`` and each state's pages, with Pelican's pagination
+        variables, one job a page.
 
         Pagination is done here rather than by the writer, which paginates only the
         lists Pelican knows (``articles``, ...), not ``clinics``.
         """
-        for template, clinics, pages, page in self.listings():
-            for index, current in enumerate(pages):
-                self.write(
-                    writer,
-                    current.save_as,
-                    template,
-                    page_name=template,
-                    clinics=clinics,
-                    **pagination(pages, index),
-                    **page,
-                )
+        return [
+            partial(
+                self.write,
+                writer,
+                current.save_as,
+                template,
+                page_name=template,
+                clinics=clinics,
+                **pagination(pages, index),
+                **page,
+            )
+            for template, clinics, pages, page in self.listings()
+            for index, current in enumerate(pages)
+        ]
 
     def write_changes(self, writer: Any) -> None:
         """``/changes/``: the clinics added, verified again or closed in the last 90 days,
@@ -524,10 +548,12 @@ class ClinicGenerator(Generator):
         """
         listed = [c.record for c in self.context["listed_clinics"]]
         self.write_json("data/index.json", browser_index.index_document(listed, self.urls))
-        parts = [
-            self.exports.get(clinic.record.identity) or self.record_export(clinic)
-            for clinic in self.clinics
-        ]
+        for lang in self.options.languages[1:]:
+            self.write_json(
+                f"data/vocabulary.{lang}.json",
+                browser_index.vocabulary_document(partial(translate, lang)),
+            )
+        parts = [self.exports[clinic.record.identity] for clinic in self.clinics]
         for name, text in opendata.downloads(
             parts,
             license_id=self.options.data_license,
@@ -574,10 +600,23 @@ class ClinicGenerator(Generator):
                 ),
             )
 
-    def sitemap_entries(self) -> list[tuple[str, Any]]:
+    def sitemap_entries(self) -> list[tuple[list[tuple[str, str]], Any]]:
+        """Every public page in each of its languages, with its last change if known."""
+
+        def everywhere(path: str) -> list[tuple[str, str]]:
+            languages = self.options.languages
+            return [
+                (lang, self.site_url(self.options.lang_prefix(lang) + path)) for lang in languages
+            ]
+
         paths = ["", "map/", "compare/", "data/", self.urls.changes_url]
         paths += [page.url for _, _, pages, _ in self.listings() for page in pages]
-        paths += [page.url for page in self.context.get("pages", [])]
-        entries: list[tuple[str, Any]] = [(self.site_url(path), None) for path in paths]
-        entries += [(self.site_url(c.url), c.record.last_verified) for c in self.clinics]
+        entries: list[tuple[list[tuple[str, str]], Any]] = [
+            (everywhere(path), None) for path in paths
+        ]
+        entries += [
+            ([(v.lang, self.site_url(v.url)) for v in (page, *page.translations)], None)
+            for page in self.context.get("pages", [])
+        ]
+        entries += [(everywhere(c.url), c.record.last_verified) for c in self.clinics]
         return entries

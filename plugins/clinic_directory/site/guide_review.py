@@ -7,12 +7,18 @@ as a temporary federal rule, also says when that rule ends (``Valid_until``) and
 must be reviewed by then. This module turns those promises into plain messages
 the build can log as warnings, before a page outlives what it says.
 
-It is pure: it never imports Pelican and never reads the clock; the caller passes
-the page's metadata (keys as Pelican gives them, lower case) and today's date.
+A translated page (``Lang: es``) also says when it was translated (``Translated``)
+and which revision of the English page it was made from (``English_revision``),
+so the build can say when the English page has moved on since.
+
+It is pure: it never imports Pelican and never reads the clock or a file; the
+caller passes the page's metadata (keys as Pelican gives them, lower case) and
+today's date.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -89,3 +95,44 @@ def _as_date(value: object) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+#: Metadata every translated page carries besides its English page's review fields.
+TRANSLATION_FIELDS: tuple[str, ...] = ("Translated", "English_revision")
+
+
+def revision(source: bytes) -> str:
+    """A page's revision as its translation records it: the start of the source
+    file's SHA-256, computed the same way by the build and by a translator."""
+    return hashlib.sha256(source).hexdigest()[:12]
+
+
+def translation_problems(
+    translation: Mapping[str, object], english: Mapping[str, object], english_revision: str
+) -> list[str]:
+    """What makes a translated page untrustworthy next to its English page: it was made
+    from an older English text, or it claims a review the English page never had."""
+    fields = {str(key).lower(): value for key, value in translation.items()}
+    original = {str(key).lower(): value for key, value in english.items()}
+    problems = [
+        f"{name} is missing: add '{name}: ...' to the page header"
+        for name in TRANSLATION_FIELDS
+        if not str(fields.get(name.lower()) or "").strip()
+    ]
+    made_from = str(fields.get("english_revision") or "").strip()
+    if made_from and made_from != english_revision:
+        problems.append(
+            f"the English page changed after this translation (made from revision "
+            f"{made_from}, now {english_revision}): bring the translation up to date, "
+            f"then set English_revision: {english_revision}"
+        )
+    if "translated" in fields and _as_date(fields["translated"]) is None:
+        problems.append(f"Translated is {fields['translated']!r}, not a date written as YYYY-MM-DD")
+    for name in ("reviewed", "review_by"):
+        claimed, held = _as_date(fields.get(name)), _as_date(original.get(name))
+        if claimed and held and claimed > held:
+            problems.append(
+                f"{name.capitalize()} is {claimed}, later than the English page's {held}: "
+                "a translation never claims a later review than its English page"
+            )
+    return problems

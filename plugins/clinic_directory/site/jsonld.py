@@ -1,7 +1,8 @@
 """schema.org JSON-LD for clinic pages.
 
 Only facts the record states go in; the ``|jsonld`` filter makes the result safe
-inside a ``<script>`` block whatever the record contains.
+inside a ``<script>`` block whatever the record contains. Words are in the page's
+language, ``lang``; property names and codes never change.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from clinic_directory.records import vocab
 from clinic_directory.records.model import CLINIC_FEE, FEE, PACKAGE, SESSION, ClinicRecord
 from clinic_directory.site.formatting import figure_text, refund_text
+from clinic_directory.site.translations import N_, SOURCE_LANG, translate
 
 _DRUG_NAMES = MappingProxyType({"esketamine_nasal": "esketamine"})
 _DAY_NAMES = MappingProxyType({term.value: term.label for term in vocab.DAYS})
@@ -21,15 +23,17 @@ _DAY_NAMES = MappingProxyType({term.value: term.label for term in vocab.DAYS})
 #: What each kind of price is called in an offer's ``category``.
 _CATEGORIES = MappingProxyType(
     {
-        SESSION: "single session",
-        PACKAGE: "package of sessions",
-        CLINIC_FEE: "clinic fee, medicine billed separately",
-        FEE: "other fee",
+        SESSION: N_("single session"),
+        PACKAGE: N_("package of sessions"),
+        CLINIC_FEE: N_("clinic fee, medicine billed separately"),
+        FEE: N_("other fee"),
     }
 )
 
 
-def _offer(record: ClinicRecord, service: Mapping[str, Any], price: Mapping[str, Any]) -> dict:
+def _offer(
+    record: ClinicRecord, service: Mapping[str, Any], price: Mapping[str, Any], lang: str
+) -> dict:
     """One published price as a schema.org Offer: the figures as written, what the unit
     is (a package's session count as its reference quantity) and what it covers."""
     figure = record.price_figure(price)
@@ -46,23 +50,27 @@ def _offer(record: ClinicRecord, service: Mapping[str, Any], price: Mapping[str,
             "unitText": "sessions",
         }
     spec["validFrom"] = figure.observed.isoformat()
-    notes = [vocab.MEDICINE.label(figure.medicine)] if figure.medicine else []
+    notes = [translate(lang, vocab.MEDICINE.label(figure.medicine))] if figure.medicine else []
     notes += [price["includes"]] if price.get("includes") else []
     if price["unit"] == "series":  # a prepaid package: what happens to unused sessions
-        notes.append(refund_text(record.data.get("refunds")))
+        notes.append(refund_text(record.data.get("refunds"), lang))
+    # TRANSLATORS: an offer's name, as in "IV infusion: $550 per session".
+    name = translate(lang, "%(route)s: %(price)s") % {
+        "route": translate(lang, vocab.ROUTES.label(service["route"])),
+        "price": figure_text(figure, service.get("insurance"), lang),
+    }
     return {
         "@type": "Offer",
-        "name": f"{vocab.ROUTES.label(service['route'])}: "
-        f"{figure_text(figure, service.get('insurance'))}",
-        "category": _CATEGORIES[figure.kind],
+        "name": name,
+        "category": translate(lang, _CATEGORIES[figure.kind]),
         "priceSpecification": spec,
         **({"description": "; ".join(notes)} if notes else {}),
     }
 
 
-def _offers(record: ClinicRecord) -> list[dict[str, Any]]:
+def _offers(record: ClinicRecord, lang: str) -> list[dict[str, Any]]:
     return [
-        _offer(record, service, price)
+        _offer(record, service, price, lang)
         for service in record.data["services"]
         for price in service.get("prices", [])
     ]
@@ -76,7 +84,7 @@ def _hours(data: dict[str, Any]) -> list[str]:
     ]
 
 
-def clinic_jsonld(record: ClinicRecord, url: str) -> dict[str, Any]:
+def clinic_jsonld(record: ClinicRecord, url: str, lang: str = SOURCE_LANG) -> dict[str, Any]:
     data = record.data
     address = data["address"]
     document: dict[str, Any] = {
@@ -98,7 +106,7 @@ def clinic_jsonld(record: ClinicRecord, url: str) -> dict[str, Any]:
         "availableService": [
             {
                 "@type": "MedicalTherapy",
-                "name": vocab.ROUTES.label(service["route"]),
+                "name": translate(lang, vocab.ROUTES.label(service["route"])),
                 "drug": {
                     "@type": "Drug",
                     "nonProprietaryName": _DRUG_NAMES.get(service["route"], "ketamine"),
@@ -109,15 +117,15 @@ def clinic_jsonld(record: ClinicRecord, url: str) -> dict[str, Any]:
         "isAcceptingNewPatients": data.get("accepting_new_patients"),
         "knowsLanguage": data.get("languages", []),
         "paymentAccepted": ", ".join(
-            vocab.PAYMENT_METHODS.label(m) for m in data.get("payment", [])
+            translate(lang, vocab.PAYMENT_METHODS.label(m)) for m in data.get("payment", [])
         ),
-        "makesOffer": _offers(record),
+        "makesOffer": _offers(record, lang),
         "openingHours": _hours(data),
         # schema.org's Place feature list: the access the clinic states it has.
         "amenityFeature": [
             {
                 "@type": "LocationFeatureSpecification",
-                "name": vocab.ACCESSIBILITY.label(feature),
+                "name": translate(lang, vocab.ACCESSIBILITY.label(feature)),
                 "value": True,
             }
             for feature in data.get("accessibility", [])

@@ -13,10 +13,13 @@ from pelican import signals
 
 from clinic_directory.site.external_links import NAME as EXTERNAL_LINKS
 from clinic_directory.site.generator import ClinicGenerator
+from clinic_directory.site.languages import FILTERS as LANGUAGE_FILTERS
+from clinic_directory.site.languages import GLOBALS as LANGUAGE_GLOBALS
 from clinic_directory.site.publish import publication_of, stage
 from clinic_directory.site.search import index_site
 from clinic_directory.site.settings import apply_defaults, read_settings
 from clinic_directory.site.templating import FILTERS, GLOBALS
+from clinic_directory.site.translations import install as install_translations
 
 PLUGIN_NAME = "clinic_directory"
 
@@ -27,19 +30,37 @@ def _enabled(pelican: Any) -> bool:
 
 
 def initialize(pelican: Any) -> None:
-    """Default and check the settings once, make every template autoescape, and
-    send the output to a staging folder."""
+    """Default and check the settings once, make every template autoescape and
+    translatable, and send the output to a staging folder."""
     if not _enabled(pelican):
         return
     settings = pelican.settings
     apply_defaults(settings)
-    read_settings(settings)  # raises ConfigurationError naming the bad setting
-    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "autoescape": True}
-    settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
-    settings["JINJA_GLOBALS"] = {**GLOBALS, **settings.get("JINJA_GLOBALS", {})}
+    options = read_settings(settings)  # raises ConfigurationError naming the bad setting
+    settings["CLINIC_LANGUAGES"] = list(options.languages)
+    environment = settings["JINJA_ENVIRONMENT"]
+    extensions = [*environment.get("extensions", ()), "jinja2.ext.i18n"]
+    settings["JINJA_ENVIRONMENT"] = {**environment, "autoescape": True, "extensions": extensions}
+    settings["JINJA_FILTERS"] = {
+        **FILTERS,
+        **LANGUAGE_FILTERS,
+        **settings.get("JINJA_FILTERS", {}),
+    }
+    settings["JINJA_GLOBALS"] = {
+        **GLOBALS,
+        **LANGUAGE_GLOBALS,
+        **settings.get("JINJA_GLOBALS", {}),
+    }
     markdown = settings.setdefault("MARKDOWN", {})
     markdown["extension_configs"] = {**markdown.get("extension_configs", {}), EXTERNAL_LINKS: {}}
     stage(pelican)
+
+
+def add_translations(generator: Any) -> None:
+    """Every generator's templates read the message catalogue (Pelican's page and
+    article generators too, so the guide's pages speak the page's language)."""
+    if PLUGIN_NAME in (generator.settings.get("PLUGINS") or ()) and hasattr(generator, "env"):
+        install_translations(generator.env)
 
 
 def get_generators(pelican: Any) -> type[ClinicGenerator] | None:
@@ -73,4 +94,5 @@ def finalize(pelican: Any) -> None:
 def register() -> None:
     signals.initialized.connect(initialize)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_translations)
     signals.finalized.connect(finalize)

@@ -1,11 +1,12 @@
-"""Clinic pages rendered by worker processes, on a site large enough to repay them.
+"""Pages rendered by worker processes, on a site large enough to repay them.
 
-Rendering a clinic's page is most of a large build, and Python renders on one
-core. This uses the standard library's process pool with the ``fork`` start
+Rendering the clinic and list pages is most of a large build, and Python renders
+on one core. This uses the standard library's process pool with the ``fork`` start
 method: each worker is a copy of the build at the moment the pages are due (the
 generator with its templates, context and Pelican writer is inherited, never
-pickled) and renders a share of the clinics through Pelican's own writer. Each
-share sends back the pages Pelican's writer announced and what it logged; the
+pickled) and runs a share of the jobs, each writing its pages through Pelican's own
+writer and returning a small result (a clinic's open-data rows). Each share sends
+back the results, the pages Pelican's writer announced and what it logged; the
 parent announces those pages again (``content_written``) and logs the workers'
 warnings and errors again, so a plugin that listens, and the rule that a build
 which logged an error publishes nothing, work as in one process. An exception
@@ -27,11 +28,11 @@ from pelican import signals
 #: Below this many clinics, starting the workers costs more than they save.
 MIN_CLINICS = 1000
 
-#: What a worker renders with; set once in each worker, which is a forked copy of
-#: the build, and never in the building process itself.
+#: The jobs a worker runs; set once in each worker, which is a forked copy of the
+#: build, and never in the building process itself.
 _worker: dict[str, Any] = {}
 
-WriteShare = Callable[[Sequence[Any]], object]
+Job = Callable[[], Any]
 
 
 def processes_for(clinics: int) -> int:
@@ -59,11 +60,11 @@ def _logged() -> Iterator[_LogRecords]:
         logging.getLogger().removeHandler(handler)
 
 
-def _adopt(write_share: WriteShare, items: Sequence[Any]) -> None:
-    _worker.update(write_share=write_share, items=items)
+def _adopt(jobs: Sequence[Job]) -> None:
+    _worker["jobs"] = jobs
 
 
-def _write_share(start: int, stop: int) -> tuple[list[str], list[tuple[str, int, str]]]:
+def _run_share(start: int, stop: int) -> tuple[list[Any], list[str], list[tuple[str, int, str]]]:
     written: list[str] = []
 
     def announced(path: str, **_: object) -> None:
@@ -72,27 +73,31 @@ def _write_share(start: int, stop: int) -> tuple[list[str], list[tuple[str, int,
     signals.content_written.connect(announced)
     try:
         with _logged() as log:
-            _worker["write_share"](_worker["items"][start:stop])
+            results = [job() for job in _worker["jobs"][start:stop]]
     finally:
         signals.content_written.disconnect(announced)
-    return written, log.records
+    return results, written, log.records
 
 
-def write_in_workers(
-    items: Sequence[Any], write_share: WriteShare, *, processes: int, context: dict[str, Any]
-) -> None:
-    """Run ``write_share`` over ``items`` in ``processes`` forked workers, a share at a time."""
-    size = max(1, -(-len(items) // (processes * 8)))  # small shares, so workers end together
-    starts = range(0, len(items), size)
+def run_jobs(jobs: Sequence[Job], *, processes: int, context: dict[str, Any]) -> list[Any]:
+    """Each job's result, in order: run here with one process, else in ``processes``
+    forked workers, a share at a time."""
+    if processes <= 1:
+        return [job() for job in jobs]
+    size = max(1, -(-len(jobs) // (processes * 8)))  # small shares, so workers end together
+    starts = range(0, len(jobs), size)
+    results: list[Any] = []
     with ProcessPoolExecutor(
         processes,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_adopt,
-        initargs=(write_share, items),
+        initargs=(jobs,),
     ) as pool:
-        shares = pool.map(_write_share, starts, [start + size for start in starts])
-        for written, records in shares:
+        shares = pool.map(_run_share, starts, [start + size for start in starts])
+        for share, written, records in shares:
+            results += share
             for name, level, message in records:
                 logging.getLogger(name).log(level, "%s", message)
             for path in written:
                 signals.content_written.send(path, context=context)
+    return results

@@ -3,9 +3,11 @@
 Pagefind reads the finished HTML, so it runs when Pelican has finished, on the
 staging folder, before the build is published; a failed index fails the build.
 Only elements marked ``data-pagefind-body`` (the guide and policy articles) are
-indexed (Pagefind drops unmarked pages once any page is marked). Clinics are searched in the browser from the directory's own data
-index (``/data/index.json``), which the finder loads anyway: indexing ten
-thousand clinic pages with Pagefind cost about a third of the build.
+indexed (Pagefind drops unmarked pages once any page is marked). Each language
+gets its own index, from the pages' ``<html lang>``; the search page loads the
+one of its own language. Clinics are searched in the browser from the
+directory's own data index (``/data/index.json``), which the finder loads anyway:
+indexing ten thousand clinic pages with Pagefind cost about a third of the build.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from clinic_directory.errors import ClinicDirectoryError
 
 #: Folder of the search bundle inside the site; the theme's search script loads it.
 BUNDLE_FOLDER = "pagefind"
-LANGUAGE = "en"
 
 
 class SearchIndexError(ClinicDirectoryError):
@@ -46,7 +47,7 @@ def index_site(site: Path, pages: Sequence[str] = ()) -> int:
             "the Pagefind program was not found (install the pagefind[bin] package)"
         )
     command = [str(executable), "--site", ".", "--output-subdir", BUNDLE_FOLDER]
-    command += ["--force-language", LANGUAGE, "--silent"]
+    command += ["--silent"]
     if pages:
         command += ["--glob", "{" + ",".join(pages) + "}"]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}

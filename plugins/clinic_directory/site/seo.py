@@ -1,6 +1,6 @@
 """What search engines and feed readers fetch: sitemap, robots.txt and the Atom feed.
 
-Fictional sample clinics never appear in any of them.
+Fictional sample clinics never appear in any of them. Feeds speak ``lang``.
 """
 
 from __future__ import annotations
@@ -13,21 +13,32 @@ from feedgenerator import Atom1Feed
 
 from clinic_directory.records.model import VERIFIED, ChangeEvent, ClinicRecord
 from clinic_directory.site.formatting import CHANGE_WORDS, us_date, verification_sentence
+from clinic_directory.site.translations import SOURCE_LANG, translate
 
 FEED_SIZE = 50
 
 
-def sitemap_xml(entries: Iterable[tuple[str, date | None]]) -> str:
-    """``<urlset>`` of absolute URLs, with ``lastmod`` where a date is known."""
+def sitemap_xml(entries: Iterable[tuple[Sequence[tuple[str, str]], date | None]]) -> str:
+    """``<urlset>`` of absolute URLs, with ``lastmod`` where a date is known.
+
+    Each entry is one page in each of its languages, ``[(lang, url), ...]``: every
+    version gets its own ``<url>``, naming all versions as ``hreflang`` alternates,
+    as search engines ask of a site in several languages.
+    """
     rows = []
-    for url, modified in entries:
+    for versions, modified in entries:
         lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
-        rows.append(f"<url><loc>{escape(url)}</loc>{lastmod}</url>")
+        links = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(url)}"/>'
+            for lang, url in versions
+        )
+        if len(versions) < 2:
+            links = ""
+        rows += [f"<url><loc>{escape(url)}</loc>{lastmod}{links}</url>" for _, url in versions]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "\n".join(rows)
-        + "\n</urlset>\n"
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(rows) + "\n</urlset>\n"
     )
 
 
@@ -45,14 +56,18 @@ def recently_verified_feed(
     site_url: str,
     listing_url: str,
     url_of: Callable[[ClinicRecord], str],
+    lang: str = SOURCE_LANG,
 ) -> str:
     """Atom feed of the most recently added or re-verified clinics."""
     feed = Atom1Feed(
-        title=f"{site_name}: recently verified clinics",
+        # TRANSLATORS: the title of a feed; %(site)s is the site's name.
+        title=translate(lang, "%(site)s: recently verified clinics") % {"site": site_name},
         link=listing_url,
         feed_url=f"{site_url}/feeds/clinics.atom.xml",
-        description="Clinics added to the directory or checked again against their sources.",
-        language="en",
+        description=translate(
+            lang, "Clinics added to the directory or checked again against their sources."
+        ),
+        language=lang,
     )
     newest = sorted(records, key=lambda r: (r.last_verified, r.identity), reverse=True)
     for record in newest[:FEED_SIZE]:
@@ -61,7 +76,9 @@ def recently_verified_feed(
             title=_place(record),
             link=url_of(record),
             unique_id=f"{url_of(record)}#verified-{record.data['last_verified']}",
-            description=f"Listing verified on {record.data['last_verified']}.",
+            # TRANSLATORS: %(date)s is a date written 2026-10-14.
+            description=translate(lang, "Listing verified on %(date)s.")
+            % {"date": record.data["last_verified"]},
             updateddate=verified,
             pubdate=verified,
         )
@@ -81,12 +98,21 @@ def newest_changes(records: Iterable[ClinicRecord]) -> list[ChangeEvent]:
     return events
 
 
-def change_description(event: ChangeEvent) -> str:
+def change_description(event: ChangeEvent, lang: str = SOURCE_LANG) -> str:
     """``Verified again: checked by phone with the clinic on Oct 14, 2026.``"""
+    change = translate(lang, CHANGE_WORDS[event.kind])
     if event.kind == VERIFIED and "verification" in event.record.data:
-        sentence = verification_sentence(event.record)
-        return f"{CHANGE_WORDS[VERIFIED]}: {sentence[0].lower()}{sentence[1:]}."
-    return f"{CHANGE_WORDS[event.kind]} on {us_date(event.day)}."
+        sentence = verification_sentence(event.record, lang)
+        # TRANSLATORS: %(change)s is "Verified again"; %(how)s as in "checked by phone with the clinic on Oct 14, 2026".
+        return translate(lang, "%(change)s: %(how)s.") % {
+            "change": change,
+            "how": sentence[0].lower() + sentence[1:],
+        }
+    # TRANSLATORS: %(change)s as in "Added to the directory"; %(date)s as in "Oct 14, 2026".
+    return translate(lang, "%(change)s on %(date)s.") % {
+        "change": change,
+        "date": us_date(event.day, lang),
+    }
 
 
 def changes_feed(
@@ -96,24 +122,29 @@ def changes_feed(
     feed_url: str,
     listing_url: str,
     url_of: Callable[[ClinicRecord], str],
+    lang: str = SOURCE_LANG,
 ) -> str:
     """Atom feed of the newest changes to some clinics: added, verified again, closed."""
     feed = Atom1Feed(
         title=title,
         link=listing_url,
         feed_url=feed_url,
-        description="Clinics added to the directory, checked again against their sources, "
-        "or closed.",
-        language="en",
+        description=translate(
+            lang,
+            "Clinics added to the directory, checked again against their sources, or closed.",
+        ),
+        language=lang,
     )
     for event in newest_changes(records)[:FEED_SIZE]:
         when = datetime.combine(event.day, time(12), tzinfo=UTC)
         link = url_of(event.record)
         feed.add_item(
-            title=f"{CHANGE_WORDS[event.kind]}: {_place(event.record)}",
+            # TRANSLATORS: a change to a listing, as in "Closed: Riverside Clinic, Austin, TX".
+            title=translate(lang, "%(change)s: %(clinic)s")
+            % {"change": translate(lang, CHANGE_WORDS[event.kind]), "clinic": _place(event.record)},
             link=link,
             unique_id=f"{link}#{event.kind}-{event.day.isoformat()}",
-            description=change_description(event),
+            description=change_description(event, lang),
             updateddate=when,
             pubdate=when,
         )

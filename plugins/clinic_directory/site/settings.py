@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from clinic_directory.errors import ConfigurationError
+from clinic_directory.site.translations import po_path
 from clinic_directory.site.urls import URL_DEFAULTS, URL_PLACEHOLDERS
 
 OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
@@ -35,6 +36,7 @@ OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "CLINIC_VENDOR_ASSETS": {},
         "CLINIC_TODAY": None,
         "CLINIC_SEARCH_INDEX": True,
+        "CLINIC_LANGUAGES": None,  # DEFAULT_LANG alone
     }
 )
 
@@ -63,6 +65,13 @@ class DirectorySettings:
     search_index: bool = True
     #: Where each record file's checks are remembered between builds; never when publishing.
     cache: Path | None = None
+    #: The site's languages, ``DEFAULT_LANG`` first; each other one is built under ``<lang>/``.
+    languages: tuple[str, ...] = ("en",)
+
+    def lang_prefix(self, lang: str) -> str:
+        """What a page's site-relative URL starts with in ``lang``: nothing in the first
+        language, ``es/`` in Spanish."""
+        return "" if lang == self.languages[0] else f"{lang}/"
 
     def edit_url(self, source: str) -> str:
         """Where "Suggest an edit" sends a reader: the record's file in the repository."""
@@ -136,6 +145,7 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
     vendor = settings["CLINIC_VENDOR_ASSETS"]
     if not isinstance(vendor, Mapping):
         raise ConfigurationError("CLINIC_VENDOR_ASSETS must map logical names to files")
+    languages = _languages(settings)
     today = settings["CLINIC_TODAY"] or date.today()
     if isinstance(today, str):
         today = date.fromisoformat(today)
@@ -158,4 +168,28 @@ def read_settings(settings: Mapping[str, Any]) -> DirectorySettings:
         today=today,
         search_index=bool(settings["CLINIC_SEARCH_INDEX"]),
         cache=None if settings["CLINIC_PUBLISH"] else cache_folder(settings) / "clinic-directory",
+        languages=languages,
     )
+
+
+def _languages(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """``CLINIC_LANGUAGES``, checked: ``DEFAULT_LANG`` first, and a catalogue for each other."""
+    default = str(settings.get("DEFAULT_LANG") or "en")
+    languages = settings["CLINIC_LANGUAGES"] or [default]
+    if isinstance(languages, str) or not all(isinstance(lang, str) for lang in languages):
+        raise ConfigurationError(
+            f"CLINIC_LANGUAGES must be a list of language codes, got {languages!r} "
+            f'(write CLINIC_LANGUAGES = ["{default}", "es"])'
+        )
+    if languages[0] != default:
+        raise ConfigurationError(
+            f"CLINIC_LANGUAGES must start with DEFAULT_LANG ({default!r}), got {languages!r}"
+        )
+    for lang in languages[1:]:
+        if not po_path(lang).exists():
+            raise ConfigurationError(
+                f"CLINIC_LANGUAGES names {lang!r}, which has no message catalogue at "
+                f"{po_path(lang)}: start one with `make messages-init LANG={lang}`, "
+                "or leave the language out"
+            )
+    return tuple(languages)

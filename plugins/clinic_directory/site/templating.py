@@ -2,13 +2,15 @@
 
 Autoescape is on for every template; these helpers cover the places where
 escaping HTML is not enough (JSON inside ``<script>``) or where templates need
-the vocabulary.
+the vocabulary. Whatever they say is in the language of the page being rendered
+(``translations.context_lang``).
 """
 
 from __future__ import annotations
 
 import json
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from types import MappingProxyType
 from typing import Any
 
@@ -19,6 +21,7 @@ from clinic_directory.records import vocab
 from clinic_directory.site import formatting
 from clinic_directory.site.assets import asset_url
 from clinic_directory.site.jsonld import breadcrumbs_jsonld
+from clinic_directory.site.translations import context_lang, page_script_messages, translate
 
 #: Characters that could end a ``<script>`` block or open a comment inside it.
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
@@ -37,39 +40,73 @@ def term(vocabulary: str, value: str) -> vocab.Term:
     return vocab.ALL[vocabulary].get(value)
 
 
+@pass_context
+def translated(context: Any, message: str) -> str:
+    """``{{ term.label|translate }}``: a catalogue message held in a variable (a
+    vocabulary label, a constant of ``formatting``) in the page's language, escaped on
+    output like any value. Messages written in a template use ``_()`` instead."""
+    return translate(context_lang(context), message)
+
+
+@pass_context
+def page_language(context: Any) -> str:
+    """The language of the page being rendered, for ``<html lang>``."""
+    return context_lang(context)
+
+
 @cache
-def _escaped(term: vocab.Term) -> tuple[Markup, Markup]:
-    """A term's label and explanation, escaped once: terms are constants, and clinic
-    pages show dozens of them each."""
-    return Markup.escape(term.label), Markup.escape(term.explanation)
+def _term_text(lang: str, found: vocab.Term) -> tuple[Markup, Markup]:
+    """A term's label and explanation in ``lang``, escaped once: terms are constants,
+    clinic pages show dozens of them each, and a catalogue changes only with the
+    process (``serve`` restarts when anything under ``plugins/`` changes)."""
+    return (
+        Markup.escape(translate(lang, found.label)),
+        Markup.escape(translate(lang, found.explanation)),
+    )
+
+
+@cache
+def _term_link(lang: str, site_url: str, vocabulary: str, value: str) -> Markup:
+    found = vocab.ALL[vocabulary].get(value)
+    label, explanation = _term_text(lang, found)
+    if not found.guide:
+        return label
+    return Markup(f'<a href="{site_url}/{found.guide}" title="{explanation}">{label}</a>')
 
 
 @pass_context
 def term_link(context: Any, vocabulary: str, value: str) -> Markup:
     """A term's label linked to the guide section explaining it, explanation as title.
 
-    A Python function rather than a Jinja macro: clinic pages call it dozens of times
-    each, and a macro call costs several times more.
+    A Python function rather than a Jinja macro, cached per language and term: clinic
+    pages call it dozens of times each, and a macro call costs several times more.
     """
-    found = vocab.ALL[vocabulary].get(value)
-    label, explanation = _escaped(found)
-    if not found.guide:
-        return label
-    site_url = context.get("SITEURL", "")
-    return Markup(f'<a href="{site_url}/{found.guide}" title="{explanation}">{label}</a>')
+    return _term_link(context_lang(context), context.get("SITEURL", ""), vocabulary, value)
 
 
 @pass_context
 def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = False) -> Markup:
     """A list of linked terms, each with its one-line explanation when ``explain``."""
+    lang = context_lang(context)
     items = []
     for value in values:
         item = term_link(context, vocabulary, value)
         if explain:
-            explanation = _escaped(vocab.ALL[vocabulary].get(value))[1]
+            explanation = _term_text(lang, vocab.ALL[vocabulary].get(value))[1]
             item = f'{item} <span class="explain">{explanation}</span>'
         items.append(f"<li>{item}</li>")
     return Markup(f'<ul class="terms">{"".join(items)}</ul>')
+
+
+def _in_page_language(function: Callable[..., str | None]) -> Callable[..., str | None]:
+    """``function`` as a filter or global that writes in the page's language."""
+
+    @pass_context
+    @wraps(function)
+    def in_page_language(context: Any, *args: Any, **kwargs: Any) -> str | None:
+        return function(*args, lang=context_lang(context), **kwargs)
+
+    return in_page_language
 
 
 def tel(phone: str) -> str:
@@ -83,8 +120,9 @@ FILTERS = MappingProxyType(
         "jsonld": json_for_script,
         "money": formatting.money,
         "tel": tel,
-        "us_date": formatting.us_date,
-        "hours_range": formatting.hours_range,
+        "translate": translated,
+        "us_date": _in_page_language(formatting.us_date),
+        "hours_range": _in_page_language(formatting.hours_range),
         "us_phone": formatting.us_phone,
         "web_address": formatting.web_address,
     }
@@ -92,19 +130,20 @@ FILTERS = MappingProxyType(
 GLOBALS = MappingProxyType(
     {
         "asset": asset_url,
+        "script_messages": page_script_messages,
+        "page_language": page_language,
         "breadcrumbs_jsonld": breadcrumbs_jsonld,
         "money_range": formatting.money_range,
-        "headline_price": formatting.headline_price,
+        "headline_price": _in_page_language(formatting.headline_price),
         "price_groups": formatting.price_groups,
-        "price_text": formatting.figure_text,
-        "stale_note": formatting.stale_note,
-        "verification_warning": formatting.verification_warning,
-        "verified_how": formatting.verified_how,
-        "refund_text": formatting.refund_text,
-        "wait_text": formatting.wait_text,
-        "npi_check_text": formatting.npi_check_text,
+        "price_text": _in_page_language(formatting.figure_text),
+        "verification_warning": _in_page_language(formatting.verification_warning),
+        "recently_verified_means": _in_page_language(formatting.recently_verified_means),
+        "verified_how": _in_page_language(formatting.verified_how),
+        "refund_text": _in_page_language(formatting.refund_text),
+        "wait_text": _in_page_language(formatting.wait_text),
+        "npi_check_text": _in_page_language(formatting.npi_check_text),
         "RECENTLY_VERIFIED": formatting.RECENTLY_VERIFIED,
-        "RECENTLY_VERIFIED_MEANS": formatting.RECENTLY_VERIFIED_MEANS,
         "OUT_OF_DATE_NOTE": formatting.OUT_OF_DATE_NOTE,
         "CHANGE_WORDS": formatting.CHANGE_WORDS,
         "directions_url": formatting.directions_url,

@@ -9,6 +9,8 @@
 
   var CD = window.ClinicDirectory;
   var el = CD.el;
+  var t = window.ClinicFormat.t;
+  var tn = window.ClinicFormat.tn;
   var IDENTITY = /^[a-z]{2}\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
   var listeners = [];
   var names = {};
@@ -31,7 +33,7 @@
    * sent to a server), so the comparison can say how far each clinic is. */
   function compareHref(ids) {
     var near = CD.readSearch(window.location).near;
-    return siteRoot() + "compare/?c=" + ids.join(",") + (near ? "#near=" + near : "");
+    return CD.inPageRoot(siteRoot()) + "compare/?c=" + ids.join(",") + (near ? "#near=" + near : "");
   }
 
   function setSelection(ids) {
@@ -58,7 +60,7 @@
     var chosen = ids.indexOf(id) !== -1;
     button.hidden = false;
     button.setAttribute("aria-pressed", chosen ? "true" : "false");
-    button.textContent = chosen ? "Remove from compare" : "Add to compare";
+    button.textContent = chosen ? t("Remove from compare") : t("Add to compare");
     button.disabled = !chosen && ids.length >= CD.COMPARE_MAX;
   }
 
@@ -75,7 +77,7 @@
   function tray() {
     var node = document.querySelector(".compare-tray");
     if (!node) {
-      node = el("aside", {"class": "compare-tray", "aria-label": "Clinics to compare"});
+      node = el("aside", {"class": "compare-tray", "aria-label": t("Clinics to compare")});
       document.body.appendChild(node);
     }
     return node;
@@ -95,14 +97,17 @@
     var list = el("ul", {"class": "compare-tray-list"}, ids.map(function (id) {
       return el("li", {}, [names[id] || id]);
     }));
-    var status = ids.length < 2 ? "Choose at least 2 clinics to compare." :
-      ids.length + " of " + CD.COMPARE_MAX + " clinics chosen.";
+    var status = ids.length < 2 ? t("Choose at least 2 clinics to compare.") :
+      // TRANSLATORS: {count} is 2 to 4, {max} is 4.
+      t("{count} of {max} clinics chosen.", {count: ids.length, max: CD.COMPARE_MAX});
     var children = [el("p", {"class": "compare-tray-status", role: "status", text: status}), list];
     if (ids.length >= 2) {
       children.push(el("a", {"class": "compare-go", href: compareHref(ids),
-        text: "Compare " + ids.length + " clinics"}));
+        // TRANSLATORS: a link to the comparison; {count} is 2 to 4.
+        text: t("Compare {count} clinics", {count: ids.length})}));
     }
-    children.push(el("button", {type: "button", "class": "compare-clear", text: "Clear"}));
+    // TRANSLATORS: a button emptying the list of clinics to compare.
+    children.push(el("button", {type: "button", "class": "compare-clear", text: t("Clear")}));
     children.forEach(function (child) { node.appendChild(child); });
   }
 
@@ -147,9 +152,11 @@
 
   function yesNo(value) {
     if (value === true) {
-      return "Yes";
+      // TRANSLATORS: an answer in the comparison, as in "Insurance pays: Yes".
+      return t("Yes");
     }
-    return value === false ? "No" : "Not stated";
+    // TRANSLATORS: an answer in the comparison, as in "Insurance pays: No".
+    return value === false ? t("No") : t("Not stated");
   }
 
   /* A term linked to the guide section explaining it (vocabulary data, not the record's). */
@@ -158,7 +165,7 @@
     if (!entry || !entry[2]) {
       return label(doc, vocabName, value);
     }
-    return el("a", {href: new URL(entry[2], siteRoot()).href, title: entry[1], text: entry[0]});
+    return el("a", {href: new URL(entry[2], CD.inPageRoot(siteRoot())).href, title: entry[1], text: entry[0]});
   }
 
   function listOf(doc, vocabName, values) {
@@ -211,28 +218,30 @@
       return docs.some(test);
     }
 
-    start("Contact");
-    row("Status", function (doc) { return [label(doc, "status", doc.record.status || "active")]; }, true);
-    row("Address", function (doc) {
+    // TRANSLATORS: a heading of a group of rows in the comparison table; a row's heading follows.
+    start(t("Contact"));
+    row(t("Status"), function (doc) { return [label(doc, "status", doc.record.status || "active")]; }, true);
+    row(t("Address"), function (doc) {
       var a = doc.record.address;
       return [el("address", {}, [
         el("span", {text: a.street}),
         el("span", {text: a.city + ", " + a.state + " " + a.postal_code}),
-        el("span", {"class": "directions"}, [link(doc.derived.display.directions, "Directions (OpenStreetMap)")])
+        el("span", {"class": "directions"}, [link(doc.derived.display.directions, t("Directions (OpenStreetMap)"))])
       ])];
     });
-    row("Phone", function (doc) {
+    row(t("Phone"), function (doc) {
       return [el("a", {href: "tel:" + doc.record.phone.replace(/[^+0-9]/g, ""),
         text: doc.derived.display.phone})];
     });
-    row("Website", function (doc) {
+    row(t("Website"), function (doc) {
       return [link(doc.record.website, doc.derived.display.website, "website")];
     });
     var place = origin();
     if (place) {
-      row("Distance", function (doc) {
+      row(t("Distance"), function (doc) {
         var at = doc.derived.location;
-        return [at ? CD.distanceMiles(place, at).toFixed(1) + " miles from your place" : "Not known"];
+        var miles = at && CD.distanceMiles(place, at).toFixed(1);
+        return [at ? t("{miles} miles from your place", {miles: miles}) : t("Not known")];
       });
     }
 
@@ -255,27 +264,28 @@
       function offers(doc) {
         return serviceOf(doc, route) !== null;
       }
-      row("Offered", function (doc) { return [serviceOf(doc, route) ? "Yes" : "Not offered"]; }, true)
+      // TRANSLATORS: a row of the comparison: whether the clinic offers the treatment named above it.
+      row(t("Offered"), function (doc) { return [serviceOf(doc, route) ? t("Yes") : t("Not offered")]; }, true)
         .className = "offered";
-      var headline = row("Price to compare", forService(function (found) {
-        return [found.derived.headline || "No price per session listed"];
+      var headline = row(t("Price to compare"), forService(function (found) {
+        return [found.derived.headline || t("No price per session listed")];
       }), true, offers);
       function prices(heading, kinds) {
         var made = row(heading, forService(function (found) { return pricesOf(found, kinds); }), true, offers);
         made.repeats = headline;
       }
-      prices("Single session", ["session"]);
+      prices(t("Single session"), ["session"]);
       /* Beside every package price: what happens to unused sessions (clinic.json words). */
-      var packages = row("Package", forService(function (found, doc) {
+      var packages = row(t("Package"), forService(function (found, doc) {
         var lines = pricesOf(found, ["package"]);
         return lines.length ? lines.concat([el("span", {"class": "refund", text: doc.derived.display.refunds})]) : lines;
       }), true, offers);
       packages.repeats = headline;
       var fees = ["clinic_fee", "fee"];
       if (anyHas(function (doc) { var f = serviceOf(doc, route); return f && pricesOf(f, fees).length; })) {
-        prices("Clinic fee and other fees", fees);
+        prices(t("Clinic fee and other fees"), fees);
       }
-      row("Insurance pays", forService(function (found) { return [yesNo(found.service.insurance)]; }),
+      row(t("Insurance pays"), forService(function (found) { return [yesNo(found.service.insurance)]; }),
         true, offers);
       /* Facts only some routes have (Spravato's billing above all): a row when a chosen
        * clinic states it. */
@@ -286,27 +296,27 @@
           }), decides, offers));
         }
       }
-      stated("insurance_plans", "Plans for this treatment", function (plans) { return plans; });
-      stated("medicine_billing", "How the spray is billed", function (value, doc) {
+      stated("insurance_plans", t("Plans for this treatment"), function (plans) { return plans; });
+      stated("medicine_billing", t("How the spray is billed"), function (value, doc) {
         return [term(doc, "medicine_billing", value)];
       }, true);
-      stated("copay_program", "Manufacturer’s co-pay programme", function (value) {
-        return [value ? "Accepted" : "Not accepted"];
+      stated("copay_program", t("Manufacturer’s co-pay programme"), function (value) {
+        return [value ? t("Accepted") : t("Not accepted")];
       }, true);
-      styled("inline", row("Conditions, as stated", forService(function (found, doc) {
+      styled("inline", row(t("Conditions, as stated"), forService(function (found, doc) {
         return listOf(doc, "condition", found.service.conditions);
       })));
     });
 
-    start("Team");
-    row("Clinicians", function (doc) {
+    start(t("Team"));
+    row(t("Clinicians"), function (doc) {
       return (doc.record.clinicians || []).map(function (c) {
         var parts = [c.name + ", ", term(doc, "credential", c.credential)];
         if (c.specialty) {
           parts.push(" · ", term(doc, "specialty", c.specialty));
         }
         if (c.board_certified) {
-          parts.push(" · board-certified (as stated)");
+          parts.push(" · " + t("board-certified (as stated)"));
         }
         if (c.role) {
           parts.push(" · " + label(doc, "role", c.role));
@@ -315,59 +325,63 @@
       });
     });
 
-    start("Safety, as stated by each clinic");
-    row("Practices", function (doc) {
+    start(t("Safety, as stated by each clinic"));
+    row(t("Practices"), function (doc) {
       return listOf(doc, "safety", doc.record.safety);
     });
 
-    start("Payment and insurance");
-    styled("inline", row("Payment", function (doc) { return listOf(doc, "payment", doc.record.payment); }));
-    styled("inline", row("Insurance plans", function (doc) { return doc.record.insurance_plans || []; }));
+    start(t("Payment and insurance"));
+    styled("inline", row(t("Payment"), function (doc) { return listOf(doc, "payment", doc.record.payment); }));
+    styled("inline", row(t("Insurance plans"), function (doc) { return doc.record.insurance_plans || []; }));
 
-    start("Getting an appointment");
-    row("New patients", function (doc) { return [yesNo(doc.record.accepting_new_patients)]; }, true);
-    row("Referral needed", function (doc) {
+    start(t("Getting an appointment"));
+    row(t("New patients"), function (doc) { return [yesNo(doc.record.accepting_new_patients)]; }, true);
+    row(t("Referral needed"), function (doc) {
       var needed = doc.record.referral_required;
       return [needed === undefined ? notStated() : yesNo(needed)];
     }, true);
-    row("Wait for a first appointment", function (doc) {
+    row(t("Wait for a first appointment"), function (doc) {
       return [doc.derived.display.wait || notStated()];
     });
-    row("Telehealth consultations", function (doc) {
+    row(t("Telehealth consultations"), function (doc) {
       return [yesNo(doc.record.telehealth_consultations)];
     });
 
-    start("Access and languages, as stated");
-    row("Access", function (doc) {
+    start(t("Access and languages, as stated"));
+    row(t("Access"), function (doc) {
       var features = listOf(doc, "accessibility", doc.record.accessibility);
-      return features.length ? features : [notStated("Not recorded")];
+      return features.length ? features : [notStated(t("Not recorded"))];
     });
-    styled("inline", row("Languages", function (doc) {
+    styled("inline", row(t("Languages"), function (doc) {
       return listOf(doc, "language", doc.record.languages);
     }));
-    row("Spoken by clinicians themselves", function (doc) {
+    row(t("Spoken by clinicians themselves"), function (doc) {
       var speakers = (doc.record.clinicians || []).filter(function (c) { return c.languages; });
       return speakers.length ? speakers.map(function (c) {
         return c.name + ": " + c.languages.map(function (code) { return label(doc, "language", code); }).join(", ");
       }) : [notStated()];
     });
-    styled("plain", row("Hours", function (doc) {
+    styled("plain", row(t("Hours"), function (doc) {
       var hours = doc.derived.display.hours || {};
       return Object.keys(doc.labels.day || {}).filter(function (day) { return hours[day]; })
         .sort(function (a, b) { return DAY_ORDER.indexOf(a) - DAY_ORDER.indexOf(b); })
         .map(function (day) { return label(doc, "day", day).slice(0, 3) + " " + hours[day]; });
     }));
 
-    start("Verified");
-    row("Last verified", function (doc) {
+    // TRANSLATORS: the heading of the rows saying when each listing was last checked.
+    start(t("Verified"));
+    row(t("Last verified"), function (doc) {
       var v = doc.derived.verification;
-      var text = (v.how || "Verified") + " on " + doc.derived.display.last_verified +
-        (v.warning ? " (" + v.warning + ")" : "");
+      // TRANSLATORS: {how} says how a listing was checked ("Checked by phone with the clinic").
+      var text = t("{how} on {date}", {how: v.how, date: doc.derived.display.last_verified});
+      if (v.warning) {
+        text += " " + t("({warning})", {warning: v.warning});
+      }
       var when = el("time", {datetime: v.last_verified, "class": v.warning ? "verified-old" : null, text: text});
       return [v.recently_verified ? el("span", {}, [when, " · ",
         el("span", {"class": "verified-recent", text: v.recently_verified})]) : when];
     });
-    row("Sources", function (doc) {
+    row(t("Sources"), function (doc) {
       return (doc.record.sources || []).map(function (source) { return link(source, source, "source"); });
     });
     return rows;
@@ -379,13 +393,13 @@
   function notOffered() {
     return el("span", {"class": "not-offered"}, [
       el("span", {"aria-hidden": "true", text: "–"}),
-      el("span", {"class": "visually-hidden", text: "Not offered"})
+      el("span", {"class": "visually-hidden", text: t("Not offered")})
     ]);
   }
 
   /* What a clinic has not said; a row with nothing else is left off the printout. */
   function notStated(text) {
-    return el("span", {"class": "not-stated", text: text || "Not stated"});
+    return el("span", {"class": "not-stated", text: text || t("Not stated")});
   }
 
   function textOf(lines) {
@@ -396,7 +410,7 @@
   function cellNode(lines, name, style) {
     var cell = el("td", {"data-clinic": name});
     if (!lines.length) {
-      cell.appendChild(document.createTextNode("None listed"));
+      cell.appendChild(document.createTextNode(t("None listed")));
     } else if (lines.length === 1) {
       cell.appendChild(typeof lines[0] === "string" ? document.createTextNode(lines[0]) : lines[0]);
     } else {
@@ -409,14 +423,15 @@
   /* The column heading: the name as a link, where it is, and its own controls below it. */
   function columnHead(doc, i, count) {
     var name = doc.record.name;
-    var href = CD.safeHref(doc.url, siteRoot());
-    var tools = el("div", {"class": "column-tools", role: "group", "aria-label": "Arrange " + name}, [
+    var href = CD.safeHref(doc.url, CD.inPageRoot(siteRoot()));
+    // TRANSLATORS: the controls of one clinic's column in the comparison; {name} is the clinic's.
+    var tools = el("div", {"class": "column-tools", role: "group", "aria-label": t("Arrange {name}", {name: name})}, [
       el("button", {type: "button", "class": "move", "data-move": "-1", "data-at": i,
-        "aria-label": "Move " + name + " left", disabled: i === 0, text: "◀ Move"}),
+        "aria-label": t("Move {name} left", {name: name}), disabled: i === 0, text: t("◀ Move")}),
       el("button", {type: "button", "class": "move", "data-move": "1", "data-at": i,
-        "aria-label": "Move " + name + " right", disabled: i === count - 1, text: "Move ▶"}),
+        "aria-label": t("Move {name} right", {name: name}), disabled: i === count - 1, text: t("Move ▶")}),
       el("button", {type: "button", "class": "remove", "data-remove": i,
-        "aria-label": "Remove " + name + " from the comparison", text: "Remove"})
+        "aria-label": t("Remove {name} from the comparison", {name: name}), text: t("Remove")})
     ]);
     var a = doc.record.address;
     return el("th", {scope: "col"}, [
@@ -464,7 +479,8 @@
         compared.some(function (text) { return text !== compared[0]; });
       var heading = el("th", {scope: "row"}, [row.heading]);
       if (differs) {
-        heading.appendChild(el("span", {"class": "differs-tag", text: "Differs"}));
+        // TRANSLATORS: a mark on a row where the clinics compared are not the same.
+        heading.appendChild(el("span", {"class": "differs-tag", text: t("Differs")}));
       }
       /* A price row that says no more than the price to compare, for every clinic. */
       var repeats = row.repeats && texts.every(function (text, i) {
@@ -480,13 +496,14 @@
     var columns = el("colgroup", {}, [el("col", {"class": "labels"})].concat(
       docs.map(function () { return el("col", {"class": "clinic"}); })));
     var table = el("table", {"class": "compare-table compare-cols-" + docs.length}, [
-      el("caption", {text: docs.length + " clinics side by side"}),
+      el("caption", {text: tn("{count} clinic side by side", "{count} clinics side by side", docs.length,
+        {count: docs.length})}),
       columns,
       el("thead", {}, [el("tr", {}, [el("td", {"class": "corner"})].concat(
         docs.map(function (doc, i) { return columnHead(doc, i, docs.length); })))])
     ].concat(bodies));
     container.appendChild(el("div", {"class": "compare-scroll", tabindex: "0", role: "region",
-      "aria-label": "Comparison table; on a small screen it scrolls sideways, the row names stay"},
+      "aria-label": t("Comparison table; on a small screen it scrolls sideways, the row names stay")},
       [table]));
   }
 
@@ -494,10 +511,10 @@
     var differences = el("input", {type: "checkbox", id: "compare-differences"});
     var bar = el("div", {"class": "compare-controls"}, [
       el("p", {"class": "field-check"}, [
-        el("label", {"for": "compare-differences"}, [differences, " Only show differences"])
+        el("label", {"for": "compare-differences"}, [differences, " " + t("Only show differences")])
       ]),
-      el("button", {type: "button", "class": "compare-print button-secondary", text: "Print or save as PDF"}),
-      el("p", {"class": "swipe-hint", text: "Swipe the table sideways to see each clinic; the row names stay in place."})
+      el("button", {type: "button", "class": "compare-print button-secondary", text: t("Print or save as PDF")}),
+      el("p", {"class": "swipe-hint", text: t("Swipe the table sideways to see each clinic; the row names stay in place.")})
     ]);
     differences.addEventListener("change", function () {
       section.classList.toggle("only-differences", differences.checked);
@@ -515,13 +532,31 @@
       .then(function (response) { return response.ok ? response.json() : null; });
   }
 
+  /* A clinic's words in the page's language: clinic.json labels its terms in the
+   * site's first language; the page's vocabulary file has the same terms translated,
+   * with guide links into that language's guide (and the page root added there). */
+  function inPageLanguage(doc, translated) {
+    if (doc && translated) {
+      Object.keys(doc.labels).forEach(function (name) {
+        (translated.vocab[name] || []).forEach(function (row) {
+          if (doc.labels[name][row[0]]) {
+            doc.labels[name][row[0]] = [row[1], row[2], row[3]];
+          }
+        });
+      });
+    }
+    return doc;
+  }
+
   /* A clinic's document, following a rename through the index's redirects. */
   function resolveClinic(id, redirects) {
-    return fetchClinic(id).then(function (doc) {
-      if (doc) {
-        return doc;
+    return Promise.all([fetchClinic(id), CD.pageVocabulary()]).then(function (found) {
+      if (found[0]) {
+        return inPageLanguage(found[0], found[1]);
       }
-      return redirects().then(function (map) { return map[id] ? fetchClinic(map[id]) : null; });
+      return redirects().then(function (map) {
+        return map[id] ? fetchClinic(map[id]).then(function (doc) { return inPageLanguage(doc, found[1]); }) : null;
+      });
     });
   }
 
@@ -537,7 +572,7 @@
     var notes = el("div", {"class": "compare-notes", role: "status"});
     output.replaceChildren(notes);
     if (ids.length < 2) {
-      notes.appendChild(el("p", {text: "Choose 2 to 4 clinics with “Add to compare” in the list, on the map or on a clinic’s page."}));
+      notes.appendChild(el("p", {text: t("Choose 2 to 4 clinics with “Add to compare” in the list, on the map or on a clinic’s page.")}));
       return;
     }
     var redirectsPromise = null;
@@ -550,18 +585,19 @@
       var found = [];
       docs.forEach(function (doc, i) {
         if (!doc) {
-          notes.appendChild(el("p", {"class": "compare-missing",
-            text: "The clinic “" + ids[i] + "” is no longer in the directory. It may have closed or been removed; it is left out below."}));
+          // TRANSLATORS: {id} is a clinic's address in the directory, such as "tx/austin-clinic".
+          var missing = t("The clinic “{id}” is no longer in the directory. It may have closed or been removed; it is left out below.", {id: ids[i]});
+          notes.appendChild(el("p", {"class": "compare-missing", text: missing}));
           return;
         }
         if (doc.id !== ids[i]) {
-          notes.appendChild(el("p", {text: "“" + ids[i] + "” has a new address; showing “" + doc.record.name + "”."}));
+          notes.appendChild(el("p", {text: t("“{id}” has a new address; showing “{name}”.", {id: ids[i], name: doc.record.name})}));
         }
         if (doc.record.status === "closed") {
-          notes.appendChild(el("p", {text: doc.record.name + " has closed."}));
+          notes.appendChild(el("p", {text: t("{name} has closed.", {name: doc.record.name})}));
         } else if (doc.derived.verification.out_of_date) {
-          notes.appendChild(el("p", {"class": "compare-out-of-date", text: doc.record.name +
-            " has not been verified for over a year and may be out of date: call the clinic before you rely on it."}));
+          var old = t("{name} has not been verified for over a year and may be out of date: call the clinic before you rely on it.", {name: doc.record.name});
+          notes.appendChild(el("p", {"class": "compare-out-of-date", text: old}));
         }
         found.push(doc);
       });
@@ -576,7 +612,8 @@
         });
         table.replaceChildren();
         if (found.length < 2) {
-          table.appendChild(el("p", {"class": "compare-few", text: "Add another clinic to compare: use “Add to compare” in the list or on a clinic’s page."}));
+          table.appendChild(el("p", {"class": "compare-few",
+            text: t("Add another clinic to compare: use “Add to compare” in the list or on a clinic’s page.")}));
         }
         if (found.length) {
           renderTable(table, found);
@@ -594,13 +631,14 @@
         var message;
         if (button.hasAttribute("data-remove")) {
           var removed = found.splice(Number(button.getAttribute("data-remove")), 1)[0];
-          message = removed.record.name + " removed from the comparison.";
+          message = t("{name} removed from the comparison.", {name: removed.record.name});
         } else {
           var at = Number(button.getAttribute("data-at"));
           var to = at + Number(button.getAttribute("data-move"));
           var moved = found.splice(at, 1)[0];
           found.splice(to, 0, moved);
-          message = moved.record.name + " moved to column " + (to + 1) + " of " + found.length + ".";
+          message = t("{name} moved to column {column} of {count}.", {name: moved.record.name, column: to + 1,
+            count: found.length});
           focusAfter = [to, button.getAttribute("data-move")];
         }
         draw(message);

@@ -11,6 +11,8 @@
 
   var CD = window.ClinicDirectory;
   var el = CD.el;
+  var t = window.ClinicFormat.t;
+  var tn = window.ClinicFormat.tn;
   var READY_EVENT = "clinic-directory:map-ready";
   var FIT_MAX_ZOOM = 12;
   /* Past this zoom every clinic shows on its own; fewer levels keep re-clustering fast. */
@@ -35,7 +37,9 @@
   /* "IV infusion: $450 per session", the route's headline price as on the cards. */
   function routeLine(index, clinic, service) {
     var price = window.ClinicFormat.headline(service);
-    return el("li", {text: index.vocab.route.label(service.route) + (price ? ": " + price : "")});
+    var route = index.vocab.route.label(service.route);
+    // TRANSLATORS: a treatment and its price in a map popup: "IV infusion: $450 per session".
+    return el("li", {text: price ? t("{route}: {price}", {route: route, price: price}) : route});
   }
 
   /* The popup of one clinic: name as a link, city, routes with prices, compare button. */
@@ -196,17 +200,20 @@
       var marker;
       if (feature.properties.cluster) {
         var count = feature.properties.point_count;
+        // TRANSLATORS: a map marker standing for several clinics close together.
+        var here = tn("{count} clinic here: zoom in", "{count} clinics here: zoom in", count, {count: count});
+        var label = tn("{count} clinic: zoom in", "{count} clinics: zoom in", count, {count: count});
         marker = L.marker(position, {
           icon: clusterIcon(count),
-          title: count + " clinics here: zoom in",
-          alt: count + " clinics",
+          title: here,
+          alt: tn("{count} clinic", "{count} clinics", count, {count: count}),
           keyboard: true
         });
         marker.on("add", function () {
           var node = marker.getElement();
           node.textContent = String(count);
           node.setAttribute("role", "button");
-          node.setAttribute("aria-label", count + " clinics: zoom in");
+          node.setAttribute("aria-label", label);
         });
         marker.on("click", function () {
           map.setView(position, Math.min(clusters.getClusterExpansionZoom(feature.properties.cluster_id),

@@ -113,6 +113,7 @@
     var flagBits = {};
     document_.flags.forEach(function (flag, position) { flagBits[flag] = Math.pow(2, position); });
     var root = new URL("../", indexUrl).href;
+    var pageRoot = inPageRoot(root);
     var columns = document_.columns;
     var scale = document_.coordinate_scale;
     var lat = 0;
@@ -142,7 +143,7 @@
         lat: located ? lat / scale : null,
         lon: located ? lon / scale : null,
         path: path,
-        root: root,
+        root: pageRoot,
         services: columns.services[i].map(function (row) {
           /* Prices: format.js decodes the headline; "price" is the figure the price
            * cap compares (null when not comparable), "sortKey" the place in
@@ -179,7 +180,8 @@
       priceFilterNote: document_.price_filter_note,
       outOfDateAfterDays: document_.out_of_date_after_days,
       atHomeWarning: document_.at_home_warning,
-      root: root
+      root: root,
+      pageRoot: pageRoot
     };
   }
 
@@ -191,17 +193,50 @@
     return new Promise(function (resolve) { window.setTimeout(resolve, 0, value); });
   }
 
+  function fetchJson(absolute) {
+    return fetch(absolute, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) {
+        throw new Error("Could not load " + absolute + ": HTTP " + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  /* Where the pages in this page's language start: a page in another language links
+   * to its clinics in that language (/es/...); data files stay at ``root``. */
+  function inPageRoot(root) {
+    return root + (document.documentElement.getAttribute("data-lang-prefix") || "");
+  }
+
+  var pendingWords = null;
+
+  /* The index and clinic.json speak the site's first language; a page in another names
+   * its vocabulary file (null otherwise), whose rows stand in position for position. */
+  function pageVocabulary() {
+    var words = document.documentElement.getAttribute("data-vocabulary");
+    if (!words) {
+      return Promise.resolve(null);
+    }
+    pendingWords = pendingWords || fetchJson(new URL(words, document.baseURI).href);
+    return pendingWords;
+  }
+
+  function inPageLanguage(document_) {
+    return pageVocabulary().then(function (translated) {
+      if (translated) {
+        document_.vocab = translated.vocab;
+        document_.at_home_warning = translated.at_home_warning;
+      }
+      return document_;
+    });
+  }
+
   /* Fetch and decode an index once per page, however many scripts ask for it. */
   function loadIndex(url) {
     var absolute = new URL(url, document.baseURI).href;
     if (!pendingIndexes[absolute]) {
-      pendingIndexes[absolute] = fetch(absolute, {credentials: "same-origin"})
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error("Could not load " + absolute + ": HTTP " + response.status);
-          }
-          return response.json();
-        })
+      pendingIndexes[absolute] = fetchJson(absolute)
+        .then(inPageLanguage)
         .then(nextTask)
         .then(function (document_) { return decodeIndex(document_, absolute); })
         .then(nextTask);
@@ -424,9 +459,9 @@
     return window.ClinicFormat.money(amount);
   }
 
-  /* "Verified Oct 14, 2026"; ``warning`` ("over six months ago", "over a year ago:
-   * check with the clinic") comes from the levels the index carries; ``iso`` is for
-   * <time datetime>. */
+  /* A listing's verification: ``date`` ("Oct 14, 2026"); ``warning`` ("over six months
+   * ago", "over a year ago: check with the clinic") comes from the levels the index
+   * carries; ``iso`` is for <time datetime>. */
   function verifiedText(days, index) {
     var age = index.built - days;
     var warning = window.ClinicFormat.verificationWarning(age, index.verificationLevels);
@@ -435,7 +470,6 @@
       level = age > entry[0] ? entry[1] : level;
     });
     return {
-      text: "Verified " + window.ClinicFormat.usDate(days),
       date: window.ClinicFormat.usDate(days),
       level: level,
       warning: warning,
@@ -507,6 +541,8 @@
     el: el,
     safeHref: safeHref,
     loadIndex: loadIndex,
+    pageVocabulary: pageVocabulary,
+    inPageRoot: inPageRoot,
     decodeIndex: decodeIndex,
     readSearch: readSearch,
     searchUrl: searchUrl,

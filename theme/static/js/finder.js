@@ -18,7 +18,8 @@
   var CD = window.ClinicDirectory;
   var Places = window.ClinicPlaces;
   var el = CD.el;
-  var say = Places.format;
+  var t = window.ClinicFormat.t;
+  var tn = window.ClinicFormat.tn;
   var TYPING_DELAY_MS = 400;
   var PAGE_SIZE = 20;
   /* Where list and map stand side by side (site.css); below it, a List / Map switch. */
@@ -37,91 +38,20 @@
     "state", "old", "noreferral", "step_free", "asl"];
   var FIELDS = ["route", "max_price", "insurance", "radius", "sort"].concat(MORE);
   var PLACE = ["zip", "near", "radius"];
+  /* The filters in use that show as a button removing them (see chipLabel). */
+  var CHIPS = ["route", "max_price", "insurance", "condition", "rems", "home", "credential", "specialty",
+    "board", "new", "telehealth", "lang", "state", "old"];
 
-  /*
-   * Every sentence a visitor reads from this file, with {named} blanks; a pair is
-   * [one, more than one]. The results heading is one whole sentence per
-   * combination of route (r), state (s) and place (n: distances from, w: within).
-   */
-  var MESSAGES = {
-    heading: {
-      "": ["{count} clinic", "{count} clinics"],
-      r: ["{count} clinic offering {route}", "{count} clinics offering {route}"],
-      s: ["{count} clinic in {state}", "{count} clinics in {state}"],
-      rs: ["{count} clinic in {state} offering {route}", "{count} clinics in {state} offering {route}"],
-      n: ["{count} clinic, with its distance from {place}", "{count} clinics, with distances from {place}"],
-      rn: ["{count} clinic offering {route}, with its distance from {place}",
-        "{count} clinics offering {route}, with distances from {place}"],
-      sn: ["{count} clinic in {state}, with its distance from {place}",
-        "{count} clinics in {state}, with distances from {place}"],
-      rsn: ["{count} clinic in {state} offering {route}, with its distance from {place}",
-        "{count} clinics in {state} offering {route}, with distances from {place}"],
-      w: ["{count} clinic within {radius} miles of {place}", "{count} clinics within {radius} miles of {place}"],
-      rw: ["{count} clinic within {radius} miles of {place} offering {route}",
-        "{count} clinics within {radius} miles of {place} offering {route}"],
-      sw: ["{count} clinic in {state} within {radius} miles of {place}",
-        "{count} clinics in {state} within {radius} miles of {place}"],
-      rsw: ["{count} clinic in {state} within {radius} miles of {place} offering {route}",
-        "{count} clinics in {state} within {radius} miles of {place} offering {route}"]
-    },
-    yourLocation: "your location",
-    order: {
-      distance: "Nearest to {place} first, in a straight line.",
-      neutral: "By state and city, then in a neutral order that changes monthly.",
-      verified: "Most recently verified first.",
-      howOrdered: "How listings are ordered",
-      noPlace: "Type a place to sort by distance."
-    },
-    pageStatus: "Page {page} of {pages}",
-    range: "Clinics {first} to {last}, page {page} of {pages}",
-    previousPage: "Previous page",
-    nextPage: "Next page",
-    activeCount: "({count})",
-    removeFilter: "Remove filter: {filter}",
-    chips: {
-      route: "{value}",
-      max_price: "Up to {value} a session",
-      insurance: "Insurance pays",
-      condition: "Lists {value}",
-      rems: "REMS-certified for esketamine",
-      home: "At-home treatment in {value}",
-      credential: "A clinician with {value}",
-      specialty: "A clinician in {value}",
-      board: "A board-certified clinician",
-      "new": "Accepting new patients",
-      telehealth: "Telehealth consultations",
-      lang: "Speaks {value}",
-      state: "In {value}",
-      old: "Including listings not verified for over a year"
-    },
-    outOfDate: ["{count} listing not verified for over a year is not shown.",
-      "{count} listings not verified for over a year are not shown."],
-    showOutOfDate: "Show them too",
-    card: {
-      miles: "{miles} miles",
-      routes: "Treatment routes",
-      sample: "Fictional sample",
-      routeOfPrice: "({route})",
-      noPrice: "No price listed: ask the clinic",
-      insured: "Insurance accepted for {routes}",
-      notInsured: "No insurance listed",
-      notInsuredFor: "No insurance listed for {route}",
-      accepting: "Accepting new patients",
-      askAboutNew: "New patients: ask the clinic",
-      verified: "Verified",
-      warning: "({warning})",
-      call: "Call {phone}"
-    },
-    empty: {
-      none: "No clinic matches everything you asked for.",
-      nearest: "The nearest that matches the rest is {miles} miles away, in {where}.",
-      widen: "Search within {radius} miles",
-      clear: "Clear all filters"
-    }
-  };
+  /* Counts as people read them: "1,204 clinics". */
+  function number(count) {
+    return count.toLocaleString("en-US");
+  }
 
-  function plural(pair, count, values) {
-    return say(pair[count === 1 ? 0 : 1], Object.assign({count: count.toLocaleString("en-US")}, values));
+  /* A message with elements in its {named} blanks, as children for el(): ["Verified ", <time>]. */
+  function withNodes(text, nodes) {
+    return text.split(/\{(\w+)\}/).map(function (part, i) {
+      return i % 2 ? nodes[part] : part;
+    }).filter(Boolean);
   }
 
   function miles(distance) {
@@ -416,7 +346,7 @@
   Finder.prototype.useMyLocation = function () {
     var finder = this;
     this.placeError.replaceChildren();
-    this.nearStatus.textContent = Places.MESSAGES.locating;
+    this.nearStatus.textContent = t("Finding your location\u2026");
     Places.locateMe(function (near) {
       finder.nearStatus.textContent = "";
       finder.place.value = "";
@@ -436,7 +366,8 @@
     var near = CD.parseNear(this.search.near);
     if (near) {
       this.placeError.replaceChildren();
-      return Promise.resolve({point: near, label: MESSAGES.yourLocation});
+      // TRANSLATORS: the place distances are measured from, as in "3 clinics within 25 miles of your location".
+      return Promise.resolve({point: near, label: t("your location")});
     }
     if (!this.search.zip) {
       this.placeError.replaceChildren();
@@ -447,7 +378,8 @@
       finder.showPlaceProblem(found.point ? null : found);
       return found.point ? found : null;
     }, function () {
-      finder.showPlaceProblem({message: Places.MESSAGES.tableMissing, suggestions: []});
+      var message = t("The list of places could not be loaded, so distances are not available. Try again later, or browse by state.");
+      finder.showPlaceProblem({message: message, suggestions: []});
       return null;
     });
   };
@@ -539,22 +471,51 @@
       this.hiddenNote.replaceChildren();
       return;
     }
-    this.hiddenNote.replaceChildren(plural(MESSAGES.outOfDate, count), " ",
-      el("button", {type: "button", "class": "button-link needs-js", text: MESSAGES.showOutOfDate}));
+    var said = tn("{count} listing not verified for over a year is not shown.",
+      "{count} listings not verified for over a year are not shown.", count, {count: number(count)});
+    this.hiddenNote.replaceChildren(said, " ",
+      el("button", {type: "button", "class": "button-link needs-js", text: t("Show them too")}));
   };
 
-  /* The heading says what is shown: count, route, state and place in one sentence. */
+  /* The heading says what is shown: count, route, state and place in one sentence, one
+   * message per combination of route (r), state (s) and place (n: distances from it,
+   * w: within a radius of it). */
   Finder.prototype.headingText = function (count, search, origin) {
     var route = search.route && this.index.vocab.route.byValue[search.route] ? search.route : "";
     var state = search.state && this.index.vocab.state.byValue[search.state] ? search.state : "";
     var radius = parseFloat(search.radius);
     var key = (route ? "r" : "") + (state ? "s" : "") + (origin ? (radius > 0 ? "w" : "n") : "");
-    return plural(MESSAGES.heading[key], count, {
+    var v = {
+      count: number(count),
       route: route && this.index.vocab.route.label(route),
       state: state && this.index.vocab.state.label(state),
       place: origin ? origin.label : "",
       radius: radius
-    });
+    };
+    return {
+      "": tn("{count} clinic", "{count} clinics", count, v),
+      r: tn("{count} clinic offering {route}", "{count} clinics offering {route}", count, v),
+      s: tn("{count} clinic in {state}", "{count} clinics in {state}", count, v),
+      rs: tn("{count} clinic in {state} offering {route}", "{count} clinics in {state} offering {route}", count, v),
+      n: tn("{count} clinic, with its distance from {place}", "{count} clinics, with distances from {place}",
+        count, v),
+      rn: tn("{count} clinic offering {route}, with its distance from {place}",
+        "{count} clinics offering {route}, with distances from {place}", count, v),
+      sn: tn("{count} clinic in {state}, with its distance from {place}",
+        "{count} clinics in {state}, with distances from {place}", count, v),
+      rsn: tn("{count} clinic in {state} offering {route}, with its distance from {place}",
+        "{count} clinics in {state} offering {route}, with distances from {place}", count, v),
+      w: tn("{count} clinic within {radius} miles of {place}", "{count} clinics within {radius} miles of {place}",
+        count, v),
+      rw: tn("{count} clinic within {radius} miles of {place} offering {route}",
+        "{count} clinics within {radius} miles of {place} offering {route}", count, v),
+      sw: tn("{count} clinic in {state} within {radius} miles of {place}",
+        "{count} clinics in {state} within {radius} miles of {place}", count, v),
+      // TRANSLATORS: the results heading, like its shorter forms above: {route} is a treatment,
+      // {state} a state's name, {place} a ZIP code, a town ("Austin, TX") or "your location".
+      rsw: tn("{count} clinic in {state} within {radius} miles of {place} offering {route}",
+        "{count} clinics in {state} within {radius} miles of {place} offering {route}", count, v)
+    }[key];
   };
 
   Finder.prototype.showHeading = function (found, search, origin) {
@@ -568,8 +529,8 @@
 
   /* Which part of the results this page shows, from the second page on. */
   Finder.prototype.showRange = function (first, count, pages) {
-    var text = this.page > 1 ?
-      say(MESSAGES.range, {first: first + 1, last: first + count, page: this.page, pages: pages}) : "";
+    var text = this.page > 1 ? t("Clinics {first} to {last}, page {page} of {pages}",
+      {first: first + 1, last: first + count, page: this.page, pages: pages}) : "";
     this.range.textContent = text;
     this.status.textContent = this.heading.textContent + (text ? ". " + text : "");
   };
@@ -578,21 +539,22 @@
   Finder.prototype.showOrder = function (order, origin) {
     var children;
     if (order === "distance") {
-      children = [say(MESSAGES.order.distance, {place: origin.label})];
+      children = [t("Nearest to {place} first, in a straight line.", {place: origin.label})];
     } else if (order === "price") {
       children = [this.index.priceSortNote];
     } else if (order === "verified") {
-      children = [MESSAGES.order.verified];
+      children = [t("Most recently verified first.")];
     } else {
-      children = [MESSAGES.order.neutral + " ",
-        el("a", {href: this.index.root + "ordering/", text: MESSAGES.order.howOrdered})];
+      children = [t("By state and city, then in a neutral order that changes monthly.") + " ",
+        el("a", {href: this.index.pageRoot + "ordering/", text: t("How listings are ordered")})];
       if (this.search.sort === "distance") {
-        children.push(" " + MESSAGES.order.noPlace);
+        children.push(" " + t("Type a place to sort by distance."));
       }
     }
     this.orderNote.replaceChildren.apply(this.orderNote, children);
   };
 
+  /* The words on the button removing filter ``name`` (one of CHIPS). */
   Finder.prototype.chipLabel = function (name, value) {
     var vocab = this.index.vocab;
     var shown = {
@@ -605,31 +567,53 @@
       lang: function () { return vocab.language.label(value); },
       state: function () { return vocab.state.label(value); }
     }[name];
-    return say(MESSAGES.chips[name], {value: shown ? shown() : value});
+    var v = {value: shown ? shown() : value};
+    return {
+      route: v.value,
+      max_price: t("Up to {value} a session", v),
+      insurance: t("Insurance pays"),
+      // TRANSLATORS: a filter in use: clinics that list this condition ("Lists depression").
+      condition: t("Lists {value}", v),
+      rems: t("REMS-certified for esketamine"),
+      // TRANSLATORS: {value} is a state's name.
+      home: t("At-home treatment in {value}", v),
+      // TRANSLATORS: {value} is a credential, such as "MD (medical doctor)".
+      credential: t("A clinician with {value}", v),
+      // TRANSLATORS: {value} is a medical specialty, such as "psychiatry".
+      specialty: t("A clinician in {value}", v),
+      board: t("A board-certified clinician"),
+      "new": t("Accepting new patients"),
+      telehealth: t("Telehealth consultations"),
+      // TRANSLATORS: {value} is a language's name.
+      lang: t("Speaks {value}", v),
+      // TRANSLATORS: {value} is a state's name.
+      state: t("In {value}", v),
+      old: t("Including listings not verified for over a year")
+    }[name];
   };
 
   /* Every filter in use, as a button that removes it; "More filters" counts its own. */
   Finder.prototype.showChips = function (search) {
     var finder = this;
-    var active = FIELDS.filter(function (name) {
-      return MESSAGES.chips[name] && finder.search[name] && !(name === "max_price" && isNaN(parseFloat(search.max_price)));
+    var active = CHIPS.filter(function (name) {
+      return finder.search[name] && !(name === "max_price" && isNaN(parseFloat(search.max_price)));
     });
     this.chips.replaceChildren.apply(this.chips, active.map(function (name) {
       var label = finder.chipLabel(name, finder.search[name]);
       return el("li", {}, [el("button", {type: "button", "data-filter": name, text: label,
-        "aria-label": say(MESSAGES.removeFilter, {filter: label})})]);
+        "aria-label": t("Remove filter: {filter}", {filter: label})})]);
     }));
     /* On a phone the button opens every filter, wider only "More filters": count those. */
     var counted = (SIDE_BY_SIDE.matches ? MORE : FIELDS).filter(function (name) {
       return name !== "sort" && finder.search[name];
     }).length;
-    this.moreToggle.querySelector(".count").textContent =
-      counted ? say(MESSAGES.activeCount, {count: counted}) : "";
+    // TRANSLATORS: how many filters are in use, after "More filters" or "Filters".
+    this.moreToggle.querySelector(".count").textContent = counted ? t("({count})", {count: counted}) : "";
   };
 
   Finder.prototype.noResults = function (search) {
     var finder = this;
-    var children = [el("p", {text: MESSAGES.empty.none})];
+    var children = [el("p", {text: t("No clinic matches everything you asked for.")})];
     var radius = parseFloat(search.radius);
     var actions = [];
     if (this.origin && radius > 0) {
@@ -638,11 +622,12 @@
         return row.distance !== null;
       })[0];
       if (nearest) {
-        children.push(el("p", {text: say(MESSAGES.empty.nearest, {
-          miles: miles(nearest.distance), where: nearest.clinic.city + ", " + nearest.clinic.state})}));
+        var where = nearest.clinic.city + ", " + nearest.clinic.state;
+        children.push(el("p", {text: t("The nearest that matches the rest is {miles} miles away, in {where}.",
+          {miles: miles(nearest.distance), where: where})}));
         var next = RADII.filter(function (r) { return r > radius && r >= nearest.distance; })[0];
         if (next) {
-          var widen = el("button", {type: "button", text: say(MESSAGES.empty.widen, {radius: next})});
+          var widen = el("button", {type: "button", text: t("Search within {radius} miles", {radius: next})});
           widen.addEventListener("click", function () {
             finder.form.elements.radius.value = String(next);
             finder.update({}, true);
@@ -651,7 +636,7 @@
         }
       }
     }
-    var clear = el("button", {type: "button", "class": "button-secondary", text: MESSAGES.empty.clear});
+    var clear = el("button", {type: "button", "class": "button-secondary", text: t("Clear all filters")});
     clear.addEventListener("click", function () { finder.clearFilters(); });
     actions.push(clear);
     children.push(el("p", {"class": "actions"}, actions));
@@ -664,12 +649,11 @@
     var clinic = row.clinic;
     var vocab = this.index.vocab;
     var bits = this.index.flagBits;
-    var text = MESSAGES.card;
     var route = search.route && vocab.route.byValue[search.route] ? search.route : "";
     var head = [el("h3", {"class": "card-name", id: idOf(clinic.id)}, [
       clinic.url ? el("a", {href: this.withCompare(clinic.url), text: clinic.name}) : clinic.name])];
     if (row.distance !== null) {
-      head.push(el("span", {"class": "card-distance", text: say(text.miles, {miles: miles(row.distance)})}));
+      head.push(el("span", {"class": "card-distance", text: t("{miles} miles", {miles: miles(row.distance)})}));
     }
     var tags = clinic.services.map(function (service) {
       return el("li", {"class": "tag", text: vocab.route.label(service.route)});
@@ -678,30 +662,38 @@
       tags.push(el("li", {"class": "tag tag-status", text: vocab.status.label(clinic.status)}));
     }
     if (clinic.flags & bits.sample) {
-      tags.push(el("li", {"class": "tag tag-sample", text: text.sample}));
+      // TRANSLATORS: a tag on a made-up clinic of the sample site.
+      tags.push(el("li", {"class": "tag tag-sample", text: t("Fictional sample")}));
     }
     var best = CD.headlineService(clinic, route);
+    // TRANSLATORS: after a price, the treatment it is for: "$495 per session (IV infusion)".
+    var priceOf = best && t("({route})", {route: vocab.route.label(best.route)});
     var price = best ?
       el("p", {"class": "card-price"}, [window.ClinicFormat.headline(best)].concat(clinic.services.length > 1 ?
-        [" ", el("span", {"class": "per", text: say(text.routeOfPrice, {route: vocab.route.label(best.route)})})] : [])) :
-      el("p", {"class": "card-price no-price", text: text.noPrice});
+        [" ", el("span", {"class": "per", text: priceOf})] : [])) :
+      el("p", {"class": "card-price no-price", text: t("No price listed: ask the clinic")});
     var insured = CD.servicesFor(clinic, route).filter(function (s) { return s.insurance; })
       .map(function (s) { return vocab.route.label(s.route); });
     var facts = [
-      insured.length ? el("li", {"class": "yes", text: say(text.insured, {routes: insured.join(", ")})}) :
-        el("li", {"class": "no", text: route ? say(text.notInsuredFor, {route: vocab.route.label(route)}) : text.notInsured}),
-      clinic.flags & bits.accepting_new_patients ? el("li", {"class": "yes", text: text.accepting}) :
-        el("li", {"class": "no", text: text.askAboutNew})
+      insured.length ?
+        el("li", {"class": "yes", text: t("Insurance accepted for {routes}", {routes: insured.join(", ")})}) :
+        el("li", {"class": "no", text: route ? t("No insurance listed for {route}", {route: vocab.route.label(route)}) :
+          t("No insurance listed")}),
+      clinic.flags & bits.accepting_new_patients ? el("li", {"class": "yes", text: t("Accepting new patients")}) :
+        el("li", {"class": "no", text: t("New patients: ask the clinic")})
     ];
     var verified = CD.verifiedText(clinic.verified, this.index);
-    var verifiedLine = [text.verified + " ", el("time", {datetime: verified.iso, text: verified.date})];
+    var date = el("time", {datetime: verified.iso, text: verified.date});
+    // TRANSLATORS: when a listing's facts were last checked: "Verified Oct 14, 2026".
+    var verifiedLine = withNodes(t("Verified {date}"), {date: date});
     if (verified.warning) {
-      verifiedLine.push(" ", el("strong", {text: say(text.warning, {warning: verified.warning})}));
+      // TRANSLATORS: after "Verified Oct 14, 2026": "(over six months ago)".
+      verifiedLine.push(" ", el("strong", {text: t("({warning})", {warning: verified.warning})}));
     }
     var children = [
       el("div", {"class": "card-head"}, head),
       el("p", {"class": "where", text: clinic.city + ", " + clinic.state}),
-      el("ul", {"class": "card-tags", "aria-label": text.routes}, tags),
+      el("ul", {"class": "card-tags", "aria-label": t("Treatment routes")}, tags),
       price,
       el("ul", {"class": "card-facts"}, facts),
       el("p", {"class": "verified verified-" + verified.level}, verifiedLine)
@@ -712,7 +704,7 @@
     var actions = [];
     if (clinic.phone) {
       actions.push(el("a", {"class": "button-secondary", href: tel(clinic.phone),
-        text: say(text.call, {phone: window.ClinicFormat.usPhone(clinic.phone)})}));
+        text: t("Call {phone}", {phone: window.ClinicFormat.usPhone(clinic.phone)})}));
     }
     if (CD.compare) {
       var compare = CD.compare.button(clinic.id, clinic.name);
@@ -741,7 +733,7 @@
       return;
     }
     if (!this.pager) {
-      this.pager = el("nav", {"class": "pagination", "aria-label": "Result pages"});
+      this.pager = el("nav", {"class": "pagination", "aria-label": t("Result pages")});
       this.list.appendChild(this.pager);
     }
     function link(target, rel, label) {
@@ -761,9 +753,9 @@
       return a;
     }
     this.pager.replaceChildren(
-      link(this.page - 1, "prev", MESSAGES.previousPage),
-      el("p", {"class": "pager-status", text: say(MESSAGES.pageStatus, {page: this.page, pages: pages})}),
-      link(this.page + 1, "next", MESSAGES.nextPage)
+      link(this.page - 1, "prev", t("Previous page")),
+      el("p", {"class": "pager-status", text: t("Page {page} of {pages}", {page: this.page, pages: pages})}),
+      link(this.page + 1, "next", t("Next page"))
     );
   };
 

@@ -6,11 +6,26 @@
  *
  * Prices come from the data index: each service row carries its headline
  * price, encoded by browser_index.encode_headline (see decodePrice).
+ *
+ * Also every script's words: t() and tn() look them up in the page's message
+ * catalogue (translations.script_messages). Their first arguments must be plain
+ * string literals, and a call never sits inside another's arguments: `make
+ * messages` finds the messages by reading the calls, and misses those.
  */
 (function () {
   "use strict";
 
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  /* message -> translation, or [one, other] for a message with a plural, read once from
+   * the block with id translations.SCRIPT_CATALOGUE_ID (partials/find_scripts.html).
+   * A page without the block (a test page) shows the messages themselves. */
+  var CATALOGUE = (function () {
+    var block = document.getElementById("messages");
+    return block ? JSON.parse(block.textContent) : {};
+  }());
+  // TRANSLATORS: "Jan" to "Dec": abbreviated month names, as in "Oct 14, 2026".
+  var MONTHS = [t("Jan"), t("Feb"), t("Mar"), t("Apr"),
+    // TRANSLATORS: the abbreviated month name, as in "May 4, 2026".
+    t("May"), t("Jun"), t("Jul"), t("Aug"), t("Sep"), t("Oct"), t("Nov"), t("Dec")];
   var DAY_MS = 86400000;
   /* Must equal model.py: KINDS in sort-tier order, then the tiers of what cannot be compared. */
   var KINDS = ["session", "package", "clinic_fee"];
@@ -18,6 +33,24 @@
   var NO_PRICE_SORT_TIER = 3;
   var PRICE_SORT_TIER = 1000000;
   var STALE_BIT = 4;
+
+  /* ``text`` with each {name} replaced by values[name]; text, never HTML. */
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+
+  function t(message, values) {
+    var found = CATALOGUE[message];
+    return fill(typeof found === "string" ? found : message, values);
+  }
+
+  /* The form for ``count`` (English and Spanish have one for 1 and one for the rest). */
+  function tn(singular, plural, count, values) {
+    var forms = Array.isArray(CATALOGUE[singular]) ? CATALOGUE[singular] : [singular, plural];
+    return fill(forms[count === 1 ? 0 : 1], values);
+  }
 
   /* Whole dollars, halves up, as model.whole_dollars. */
   function wholeDollars(amount) {
@@ -45,20 +78,23 @@
     if (!parts) {
       return iso || "";
     }
-    return MONTHS[Number(parts[2]) - 1] + " " + Number(parts[3]) + ", " + parts[1];
+    // TRANSLATORS: a date, as in "Oct 14, 2026"; {month} is an abbreviated month name.
+    return t("{month} {day}, {year}", {month: MONTHS[Number(parts[2]) - 1], day: Number(parts[3]),
+      year: parts[1]});
   }
 
   function clock(hours, minutes) {
-    var hour = Number(hours);
-    var suffix = hour < 12 ? "am" : "pm";
-    hour = hour % 12 || 12;
-    return minutes === "00" ? hour + " " + suffix : hour + ":" + minutes + " " + suffix;
+    var hour = Number(hours) % 12 || 12;
+    var time = minutes === "00" ? String(hour) : hour + ":" + minutes;
+    // TRANSLATORS: a time of day, as in "8:30 am" or "9 am".
+    return Number(hours) < 12 ? t("{time} am", {time: time}) : t("{time} pm", {time: time});
   }
 
   /* "8:30 am-5 pm" from "08:30-17:00"; "Closed" from "closed". */
   function hoursRange(text) {
     if (text === "closed") {
-      return "Closed";
+      // TRANSLATORS: a day's opening hours.
+      return t("Closed");
     }
     var found = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(text || "");
     return found ? clock(found[1], found[2]) + "-" + clock(found[3], found[4]) : text;
@@ -115,16 +151,18 @@
 
   /* As formatting.figure_text, for the kinds a headline can be. */
   function offerText(offer, insurance) {
-    var amount = moneyRange(offer.low, offer.high);
     var perEach = each(offer);
-    amount = perEach ?
-      offer.sessions + "-session package " + amount + " (" + moneyRange(perEach[0], perEach[1]) + " each)" :
-      amount + " per session";
-    if (offer.kind === "clinic_fee") {
-      return "Clinic fee " + amount + "; the medicine is billed " +
-        (insurance ? "to your insurance" : "separately");
+    var amount = perEach ?
+      t("{sessions}-session package {price} ({each} each)", {sessions: offer.sessions,
+        price: moneyRange(offer.low, offer.high), each: moneyRange(perEach[0], perEach[1])}) :
+      t("{price} per session", {price: moneyRange(offer.low, offer.high)});
+    if (offer.kind !== "clinic_fee") {
+      return amount;
     }
-    return amount;
+    // TRANSLATORS: {price} as in "$150 per session"; said of a clinic whose insurer pays for the medicine.
+    return insurance ? t("Clinic fee {price}; the medicine is billed to your insurance", {price: amount}) :
+      // TRANSLATORS: {price} as in "$150 per session".
+      t("Clinic fee {price}; the medicine is billed separately", {price: amount});
   }
 
   /* The headline price of a service in words, or null: "$495 per session", ... */
@@ -135,7 +173,7 @@
     }
     var text = offerText(offer, service.insurance);
     if (!offer.current && offer.observed !== null) {
-      text += " (seen " + usDate(offer.observed) + ", over a year ago)";
+      text = t("{price} (seen {date}, over a year ago)", {price: text, date: usDate(offer.observed)});
     }
     return text;
   }
@@ -184,6 +222,8 @@
   }
 
   window.ClinicFormat = {
+    t: t,
+    tn: tn,
     money: money,
     moneyRange: moneyRange,
     usDate: usDate,

@@ -8,33 +8,15 @@
  * "#" in the address (never sent to a server); the directory looks it up there; and
  * its site search box, which goes to /search/ the same way.
  *
- * window.ClinicPlaces = {load, resolve, locateMe, MESSAGES}
+ * window.ClinicPlaces = {load, resolve, locateMe, normal}
  */
 (function () {
   "use strict";
 
-  /* Every sentence a visitor reads from this file, with {named} blanks. */
-  var MESSAGES = {
-    notFound: "We could not find \u201c{place}\u201d. Check the spelling, or type a 5-digit ZIP code.",
-    notFoundSuggest: "We could not find \u201c{place}\u201d. Did you mean one of these?",
-    zipNotFound: "We do not know the ZIP code {zip}. Nearby ZIP codes:",
-    ambiguous: "There is more than one \u201c{place}\u201d. Which one?",
-    tableMissing: "The list of places could not be loaded, so distances are not available. Try again later, or browse by state.",
-    locating: "Finding your location\u2026",
-    locationDenied: "You did not allow this site to use your location. Type a ZIP code or a city and state instead.",
-    locationUnavailable: "Your device could not tell where you are. Type a ZIP code or a city and state instead.",
-    locationTimeout: "Finding your location took too long. Try again, or type a ZIP code or a city and state.",
-    locationUnsupported: "This browser cannot share your location. Type a ZIP code or a city and state instead."
-  };
+  var t = window.ClinicFormat.t;
   /* Words that people shorten, mapped to one spelling on both sides of a comparison. */
   var SHORT = {saint: "st", sainte: "ste", fort: "ft", mount: "mt", mountain: "mtn", point: "pt", port: "pt"};
   var MAX_SUGGESTIONS = 5;
-
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (all, name) {
-      return values && values[name] !== undefined ? values[name] : all;
-    });
-  }
 
   /* Lower case, no accents or punctuation, common short forms: "Saint-Louis" = "st louis". */
   function normal(text) {
@@ -137,7 +119,8 @@
     return table.zips.slice().sort(function (a, b) {
       return Math.abs(Number(a) - number) - Math.abs(Number(b) - number);
     }).slice(0, MAX_SUGGESTIONS - 1).sort().map(function (code) {
-      return {value: code, label: code + " (" + table.byZip[code].place.label + ")"};
+      // TRANSLATORS: a ZIP code offered instead of one not found, with its town: "78704 (Austin, TX)".
+      return {value: code, label: t("{zip} ({place})", {zip: code, place: table.byZip[code].place.label})};
     });
   }
 
@@ -188,7 +171,8 @@
       if (found) {
         return {point: found.point, label: zip[1]};
       }
-      return {message: format(MESSAGES.zipNotFound, {zip: zip[1]}), suggestions: nearbyZips(table, zip[1])};
+      return {message: t("We do not know the ZIP code {zip}. Nearby ZIP codes:", {zip: zip[1]}),
+        suggestions: nearbyZips(table, zip[1])};
     }
     var wanted = splitState(typed, stateTable(stateNames));
     if (!wanted.town) {
@@ -202,12 +186,14 @@
     }
     if (matches.length > 1) {
       matches.sort(function (a, b) { return b.count - a.count; });
-      return {message: format(MESSAGES.ambiguous, {place: typed}),
+      return {message: t("There is more than one \u201c{place}\u201d. Which one?", {place: typed}),
         suggestions: asSuggestions(matches.slice(0, MAX_SUGGESTIONS).map(function (p) { return p.label; }))};
     }
     var similar = wanted.town ? similarTowns(table, wanted.town, wanted.state) : [];
     return {
-      message: format(similar.length ? MESSAGES.notFoundSuggest : MESSAGES.notFound, {place: typed}),
+      message: similar.length ?
+        t("We could not find \u201c{place}\u201d. Did you mean one of these?", {place: typed}) :
+        t("We could not find \u201c{place}\u201d. Check the spelling, or type a 5-digit ZIP code.", {place: typed}),
       suggestions: asSuggestions(similar)
     };
   }
@@ -218,19 +204,23 @@
    * distance), or the sentence saying why there is none. */
   function locateMe(found, failed) {
     if (!navigator.geolocation) {
-      failed(MESSAGES.locationUnsupported);
+      failed(t("This browser cannot share your location. Type a ZIP code or a city and state instead."));
       return;
     }
     navigator.geolocation.getCurrentPosition(function (position) {
       found(position.coords.latitude.toFixed(2) + "," + position.coords.longitude.toFixed(2));
     }, function (error) {
-      failed(error.code === 1 ? MESSAGES.locationDenied :
-        (error.code === 3 ? MESSAGES.locationTimeout : MESSAGES.locationUnavailable));
+      if (error.code === 1) { /* PERMISSION_DENIED */
+        failed(t("You did not allow this site to use your location. Type a ZIP code or a city and state instead."));
+      } else if (error.code === 3) { /* TIMEOUT */
+        failed(t("Finding your location took too long. Try again, or type a ZIP code or a city and state."));
+      } else {
+        failed(t("Your device could not tell where you are. Type a ZIP code or a city and state instead."));
+      }
     }, {maximumAge: 600000, timeout: 15000});
   }
 
-  window.ClinicPlaces = {load: load, resolve: resolve, locateMe: locateMe, normal: normal,
-    format: format, MESSAGES: MESSAGES};
+  window.ClinicPlaces = {load: load, resolve: resolve, locateMe: locateMe, normal: normal};
 
   /* ---- the home page's place box ---- */
 
@@ -267,7 +257,7 @@
       button.hidden = !navigator.geolocation;
       button.addEventListener("click", function () {
         problem.textContent = "";
-        status.textContent = MESSAGES.locating;
+        status.textContent = t("Finding your location\u2026");
         locateMe(function (near) {
           goWithFragment(form, {near: near});
         }, function (message) {

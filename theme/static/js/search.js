@@ -14,6 +14,8 @@
   "use strict";
 
   var CD = window.ClinicDirectory;
+  var t = window.ClinicFormat.t;
+  var tn = window.ClinicFormat.tn;
   var section = document.querySelector(".site-search[data-index]");
   if (!section || !CD) {
     return;
@@ -124,13 +126,9 @@
       .catch(function () { return null; });
   }
 
-  function plural(count, one, many) {
-    return count + " " + (count === 1 ? one : many);
-  }
-
   function run(query) {
     var ticket = ++latest;
-    status.textContent = "Searching\u2026";
+    status.textContent = t("Searching\u2026");
     return Promise.all([CD.loadIndex(section.getAttribute("data-index")), pageResults(query)])
       .then(function (found) {
         if (ticket !== latest) {
@@ -140,16 +138,19 @@
         var pages = found[1] || [];
         fill(groups[0], clinics, clinicItem);
         fill(groups[1], pages, function (result) { return result.data().then(pageItem); });
-        var said = plural(clinics.length, "clinic", "clinics") + " and " +
-          plural(pages.length, "page", "pages") + " match \u201c" + query + "\u201d.";
+        var clinicCount = tn("{count} clinic", "{count} clinics", clinics.length, {count: clinics.length});
+        var pageCount = tn("{count} page", "{count} pages", pages.length, {count: pages.length});
+        // TRANSLATORS: {clinics} is "1 clinic" or "4 clinics", {pages} "1 page" or "2 pages".
+        var said = t("{clinics} and {pages} match \u201c{query}\u201d.", {clinics: clinicCount, pages: pageCount,
+          query: query});
         if (found[1] === null) {
-          said += " The guide search is not available right now.";
+          said += " " + t("The guide search is not available right now.");
         }
         status.textContent = said;
       })
       .catch(function () {
         if (ticket === latest) {
-          status.textContent = "Search is not available right now. Browse the directory instead.";
+          status.textContent = t("Search is not available right now. Browse the directory instead.");
         }
       });
   }
@@ -158,7 +159,7 @@
     event.preventDefault();
     var query = words.value.trim();
     if (!query) {
-      status.textContent = "Type a word to search for.";
+      status.textContent = t("Type a word to search for.");
       return;
     }
     shownQuery = query;
