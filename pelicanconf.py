@@ -5,10 +5,6 @@ from pathlib import Path
 _here = Path(__file__).resolve().parent
 
 SITENAME = "Ketamine Clinic Directory"
-SITE_DESCRIPTION = (
-    "An independent, open directory of ketamine treatment clinics in the United States, "
-    "with prices per route, dated sources and plain-language guides."
-)
 SITEURL = ""
 RELATIVE_URLS = True
 TIMEZONE = "America/New_York"

@@ -5,8 +5,9 @@ the ``clinic-directory validate`` command (a new process, nothing cached) and
 validation in-process, builds the whole site with ``clinic-directory build`` and
 measures its time, peak memory and output sizes, edits one record and measures
 the rebuild (what ``serve`` runs after an edit: a new process, the record checks
-cached), then builds a plain Pelican site with one Markdown page per record (the
-simple theme, default settings) as the baseline. Prints one table.
+cached), builds the site again in English alone (what the other languages cost),
+then builds a plain Pelican site with one Markdown page per record (the simple
+theme, default settings) as the baseline. Prints one table.
 ``make bench N=10000`` runs it.
 """
 
@@ -214,9 +215,17 @@ def measure_validate_command(records: Path, work: Path, table: Table, runs: int 
     )
 
 
-def build_arguments(records: Path, output: Path) -> list[str]:
+def build_arguments(records: Path, output: Path, settings: str = "pelicanconf.py") -> list[str]:
     """``clinic-directory`` arguments that build the generated records into ``output``."""
-    return ["build", "-s", "pelicanconf.py", "-o", str(output), "--records", str(records)]
+    return ["build", "-s", settings, "-o", str(output), "--records", str(records)]
+
+
+#: The development settings with the site in its first language only.
+ENGLISH_ONLY_SETTINGS = """import os, sys
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: F403
+CLINIC_LANGUAGES = ["en"]
+"""
 
 
 def run_step(label: str, command: list[str], cwd: Path, table: Table) -> Run:
@@ -238,6 +247,22 @@ def measure_build(records: Path, work: Path, count: int, table: Table) -> Run:
     table.row("build per 1,000 clinics", f"{build.seconds / count * 1000:.2f} s")
     table.row("build peak memory", f"{build.peak_mib:,.0f} MiB")
     report_output(table, output, count)
+    return build
+
+
+def measure_english_build(records: Path, work: Path, table: Table) -> Run:
+    """The same build with the site in English alone: what the other languages cost."""
+    settings = work / "english_only.py"
+    settings.write_text(ENGLISH_ONLY_SETTINGS, encoding="utf-8")
+    arguments = build_arguments(records, work / "site-english", str(settings))
+    build = run_step(
+        "build, English only",
+        [sys.executable, "-m", "clinic_directory", *arguments],
+        PROJECT,
+        table,
+    )
+    if build.status == 0:
+        table.row("build, English only", build.timing)
     return build
 
 
@@ -317,6 +342,10 @@ def measure_baseline(records: list[ClinicRecord], work: Path, table: Table) -> R
     return baseline
 
 
+def ratio(ours: Run, other: Run) -> str:
+    return f"{ours.seconds / other.seconds:.2f} (CPU {ours.cpu_seconds / other.cpu_seconds:.2f})"
+
+
 @dataclass(frozen=True)
 class Result:
     """One size's headline figures, for the growth summary."""
@@ -348,14 +377,15 @@ def benchmark(count: int, seed: int, work: Path, table: Table) -> Result:
     build = measure_build(records, work, count, table)
     rebuild = measure_rebuild(records, work, build, table) if build.status == 0 else build
     measure_serve_rebuild(records, work, table)
+    english = measure_english_build(records, work, table)
     baseline = measure_baseline(valid, work, table)
+    if build.status == 0 and english.status == 0:
+        table.row("all languages / English only", ratio(build, english))
+    if english.status == 0 and baseline.status == 0:
+        table.row("English only / baseline", ratio(english, baseline))
     if build.status == 0 and baseline.status == 0:
-        table.row(
-            "ours / baseline",
-            f"{build.seconds / baseline.seconds:.2f} "
-            f"(CPU {build.cpu_seconds / baseline.cpu_seconds:.2f})",
-        )
-    status = build.status or rebuild.status or baseline.status
+        table.row("ours / baseline", ratio(build, baseline))
+    status = build.status or rebuild.status or english.status or baseline.status
     return Result(count, status, build, rebuild, baseline)
 
 

@@ -35,8 +35,8 @@ from pelican.settings import DEFAULT_CONFIG
 
 from clinic_directory.records import vocab
 from clinic_directory.records.claims import find_overstatements
-from clinic_directory.site.guide_review import review_problems
 from clinic_directory.site import languages, translations
+from clinic_directory.site.guide_review import review_problems
 from clinic_directory.site.templating import FILTERS, GLOBALS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -76,6 +76,10 @@ def test_serve_rebuilds_when_a_record_changes_and_answers_unknown_paths_with_the
             urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page/", timeout=5)
         assert missing.value.code == 404
         assert "Page not found" in missing.value.read().decode("utf-8")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/es/no/such/page/", timeout=5)
+        assert missing.value.code == 404
+        assert '<html lang="es"' in missing.value.read().decode("utf-8")
     finally:
         server.terminate()
         server.wait(timeout=10)

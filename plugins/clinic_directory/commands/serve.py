@@ -39,10 +39,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
-    """Serves the built site; a missing file gets the site's own 404 page."""
+    """Serves the built site; a missing file gets the site's own 404 page, the Spanish
+    one under ``/es/``."""
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory, "404.html")
+        folder = self.path.lstrip("/").split("/", 1)[0]
+        pages = (Path(self.directory, folder, "404.html"), Path(self.directory, "404.html"))
+        page = next((p for p in pages if p.is_file()), pages[1])
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
             return

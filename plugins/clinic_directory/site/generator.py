@@ -34,7 +34,6 @@ from clinic_directory.site import browser_index, opendata
 from clinic_directory.site.assets import collect_theme_assets
 from clinic_directory.site.guide_review import review_problems, revision, translation_problems
 from clinic_directory.site.headers import content_security_policy, headers_file
-from clinic_directory.site.jsonld import clinic_jsonld
 from clinic_directory.site.map import map_setup_script
 from clinic_directory.site.publish import Publication
 from clinic_directory.site.render_pool import processes_for, run_jobs
@@ -437,7 +436,6 @@ class ClinicGenerator(Generator):
             clinic.save_as,
             "clinic",
             clinic=clinic,
-            jsonld=clinic_jsonld(record, self.site_url(clinic.url)),
             edit_url=self.options.edit_url(record.source),
             page_name="clinic",
             **own_record_only,

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from clinic_directory.errors import ConfigurationError
-from clinic_directory.site.translations import po_path
+from clinic_directory.site.translations import N_, po_path
 from clinic_directory.site.urls import URL_DEFAULTS, URL_PLACEHOLDERS
 
 OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
@@ -37,6 +37,11 @@ OTHER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "CLINIC_TODAY": None,
         "CLINIC_SEARCH_INDEX": True,
         "CLINIC_LANGUAGES": None,  # DEFAULT_LANG alone
+        # Shown where a page has no summary of its own, translated like any message.
+        "SITE_DESCRIPTION": N_(
+            "An independent, open directory of ketamine treatment clinics in the United "
+            "States, with prices per route, dated sources and plain-language guides."
+        ),
     }
 )
 

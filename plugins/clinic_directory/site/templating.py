@@ -20,7 +20,7 @@ from markupsafe import Markup
 from clinic_directory.records import vocab
 from clinic_directory.site import formatting
 from clinic_directory.site.assets import asset_url
-from clinic_directory.site.jsonld import breadcrumbs_jsonld
+from clinic_directory.site.jsonld import breadcrumbs_jsonld, clinic_jsonld
 from clinic_directory.site.translations import context_lang, page_script_messages, translate
 
 #: Characters that could end a ``<script>`` block or open a comment inside it.
@@ -98,12 +98,12 @@ def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = 
     return Markup(f'<ul class="terms">{"".join(items)}</ul>')
 
 
-def _in_page_language(function: Callable[..., str | None]) -> Callable[..., str | None]:
+def _in_page_language(function: Callable[..., Any]) -> Callable[..., Any]:
     """``function`` as a filter or global that writes in the page's language."""
 
     @pass_context
     @wraps(function)
-    def in_page_language(context: Any, *args: Any, **kwargs: Any) -> str | None:
+    def in_page_language(context: Any, *args: Any, **kwargs: Any) -> Any:
         return function(*args, lang=context_lang(context), **kwargs)
 
     return in_page_language
@@ -133,6 +133,7 @@ GLOBALS = MappingProxyType(
         "script_messages": page_script_messages,
         "page_language": page_language,
         "breadcrumbs_jsonld": breadcrumbs_jsonld,
+        "clinic_jsonld": _in_page_language(clinic_jsonld),
         "money_range": formatting.money_range,
         "headline_price": _in_page_language(formatting.headline_price),
         "price_groups": formatting.price_groups,
