@@ -71,6 +71,9 @@ def test_serve_rebuilds_when_a_record_changes_and_answers_unknown_paths_with_the
         renamed = record(name="Lantern Hill Infusion Center")
         path.write_text(yaml.safe_dump(renamed, sort_keys=False), encoding="utf-8")
         assert "Lantern Hill Infusion Center" in fetch(page, until="Infusion Center")
+        # the lists that show the clinic are drawn again too, in both languages
+        state_page = f"http://127.0.0.1:{port}/es/clinics/tx/"
+        assert "Lantern Hill Infusion Center" in fetch(state_page, until="Infusion Center")
 
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page/", timeout=5)

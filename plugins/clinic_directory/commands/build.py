@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
+from typing import Any
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -32,13 +34,39 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="record folder to build instead of CLINICS_PATHS (repeatable)",
     )
+    parser.add_argument(
+        "-e",
+        "--extra-setting",
+        dest="overrides",
+        action="append",
+        type=_setting,
+        default=[],
+        metavar="SETTING=VALUE",
+        help="override a setting, VALUE in JSON as with pelican -e (repeatable), e.g. "
+        """-e 'CLINIC_LANGUAGES=["en"]'""",
+    )
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    name, equals, value = text.partition("=")
+    try:
+        if not equals:
+            raise ValueError
+        return name, json.loads(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not SETTING=VALUE with VALUE in JSON "
+            """(write -e 'CLINIC_LANGUAGES=["en"]' or -e 'SITEURL="https://example.org"')"""
+        ) from None
 
 
 def settings_of(args: argparse.Namespace) -> dict:
     # Imported here so that the other commands start without loading Pelican.
     from clinic_directory.site.publish import load_settings
 
-    overrides = {"OUTPUT_PATH": str(args.output.resolve())} if args.output else {}
+    overrides = dict(args.overrides)
+    if args.output:
+        overrides["OUTPUT_PATH"] = str(args.output.resolve())
     return load_settings(args.settings, records=args.records, overrides=overrides)
 
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
@@ -193,6 +194,8 @@ class ClinicGenerator(Generator):
         self.states: list[State] = []
         #: Each clinic's part of the open data, where ``serve`` kept it from its last run.
         self.exports: dict[str, opendata.RecordExport] = {}
+        #: Folders made so far: a rebuild in ``serve`` copies thousands of kept files.
+        self.folders: set[str] = set()
 
     # -- context -----------------------------------------------------------------
 
@@ -346,7 +349,10 @@ class ClinicGenerator(Generator):
 
     def write_bytes(self, name: str, data: bytes) -> None:
         path = os.path.join(self.output_path, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        folder = os.path.dirname(path)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
         with open(path, "wb") as file:
             file.write(data)
 
@@ -362,36 +368,74 @@ class ClinicGenerator(Generator):
     def write_pages(self, writer: Any) -> None:
         """Every clinic's files and the paginated lists, most of a build: in worker
         processes on a large site (see ``render_pool``). A rebuild in a running
-        ``serve`` copies the files of a clinic whose record and templates did not
-        change from the last run, and renders only the others."""
+        ``serve`` copies the files of each page whose inputs did not change from the
+        last run (a clinic's record, the clinics on a list page, the templates) and
+        renders only the others."""
         remembered = self.publication.rendered if self.publication else None
-        keys = {}
-        due = self.clinics
-        if remembered is not None:
-            site = self.site_key()
-            keys = {
-                clinic.record.identity: self.clinic_key(site, clinic) for clinic in self.clinics
-            }
-            due = [c for c in self.clinics if keys[c.record.identity] not in remembered]
-            for clinic in self.clinics:
-                kept = remembered.get(keys[clinic.record.identity])
-                if kept is not None:
-                    for name, data in kept[0]:
-                        self.write_bytes(name, data)
-                    self.exports[clinic.record.identity] = kept[1]
-        jobs = [partial(self.write_clinic_and_export, writer, clinic) for clinic in due]
-        jobs += self.listing_jobs(writer)
-        results = run_jobs(jobs, processes=processes_for(len(due)), context=self.context)
-        files = {}
-        for clinic, (names, export) in zip(due, results, strict=False):  # then the lists
-            self.exports[clinic.record.identity] = export
-            files[clinic.record.identity] = names
+        jobs = self.page_jobs(writer, None if remembered is None else self.site_key())
+        due = []
+        for key, identity, job in jobs:
+            kept = None if remembered is None else remembered.get(key)
+            if kept is None:
+                due.append((key, identity, job))
+                continue
+            for name, data in kept[0]:
+                self.write_bytes(name, data)
+            if identity:
+                self.exports[identity] = kept[1]
+        results = run_jobs(
+            [job for _, _, job in due], processes=processes_for(len(due)), context=self.context
+        )
+        fresh = {}
+        for (key, identity, _), (names, export) in zip(due, results, strict=True):
+            if identity:
+                self.exports[identity] = export
+            if remembered is not None:
+                fresh[key] = ([(name, self.read_output(name)) for name in names], export)
         if remembered is not None:
             self.publication.rendered = {
-                keys[identity]: remembered.get(keys[identity])
-                or ([(name, self.read_output(name)) for name in files[identity]], export)
-                for identity, export in self.exports.items()
+                key: fresh.get(key) or remembered[key] for key, _, _ in jobs
             }
+
+    def page_jobs(
+        self, writer: Any, site: str | None
+    ) -> list[tuple[str | None, str | None, Callable[[], tuple[list[str], Any]]]]:
+        """(what the files depend on, the clinic's identity or None, the job writing
+        them) for each clinic and each list page. ``site`` is what every page depends
+        on besides its own inputs; without it (a publish build) nothing is keyed."""
+        clinic_keys = {
+            clinic.record.identity: site and self.clinic_key(site, clinic)
+            for clinic in self.clinics
+        }
+        jobs: list[tuple[str | None, str | None, Callable[[], tuple[list[str], Any]]]] = [
+            (
+                clinic_keys[clinic.record.identity],
+                clinic.record.identity,
+                partial(self.write_clinic_and_export, writer, clinic),
+            )
+            for clinic in self.clinics
+        ]
+        states = [(state.code, len(state.clinics)) for state in self.states]
+        for template, clinics, pages, page in self.listings():
+            for index, current in enumerate(pages):
+                on_page = [clinic_keys[clinic.record.identity] for clinic in current.object_list]
+                key = site and _digest(
+                    site, current.save_as, len(clinics), page["out_of_date"], states, on_page
+                )
+                context = {"page_name": template, "clinics": clinics, **page}
+                write = partial(self.write_list_page, writer, current.save_as, template)
+                jobs.append((key, None, partial(write, **context, **pagination(pages, index))))
+        return jobs
+
+    def write_list_page(
+        self, writer: Any, name: str, template: str, **page: Any
+    ) -> tuple[list[str], None]:
+        """A page of ``/clinics/`` or of a state, with Pelican's pagination variables.
+
+        Pagination is done here rather than by the writer, which paginates only the
+        lists Pelican knows (``articles``, ...), not ``clinics``.
+        """
+        return self.write(writer, name, template, **page), None
 
     def clinic_key(self, site: str, clinic: Clinic) -> str:
         """What a clinic's files depend on: the site, and its own record."""
@@ -483,28 +527,6 @@ class ClinicGenerator(Generator):
                 (template, clinics, pages, {"url": url, "out_of_date": left_out, **page})
             )
         return listings
-
-    def listing_jobs(self, writer: Any) -> list[partial[None]]:
-        """Writing ``/clinics/`` and each state's pages, with Pelican's pagination
-        variables, one job a page.
-
-        Pagination is done here rather than by the writer, which paginates only the
-        lists Pelican knows (``articles``, ...), not ``clinics``.
-        """
-        return [
-            partial(
-                self.write,
-                writer,
-                current.save_as,
-                template,
-                page_name=template,
-                clinics=clinics,
-                **pagination(pages, index),
-                **page,
-            )
-            for template, clinics, pages, page in self.listings()
-            for index, current in enumerate(pages)
-        ]
 
     def write_changes(self, writer: Any) -> None:
         """``/changes/``: the clinics added, verified again or closed in the last 90 days,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache, wraps
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -18,10 +19,10 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from clinic_directory.records import vocab
-from clinic_directory.site import formatting
+from clinic_directory.site import formatting, translations
 from clinic_directory.site.assets import asset_url
 from clinic_directory.site.jsonld import breadcrumbs_jsonld, clinic_jsonld
-from clinic_directory.site.translations import context_lang, page_script_messages, translate
+from clinic_directory.site.translations import SOURCE_LANG, context_lang, translate
 
 #: Characters that could end a ``<script>`` block or open a comment inside it.
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
@@ -34,6 +35,21 @@ def json_for_script(value: Any) -> Markup:
     return Markup(
         text.translate(_SCRIPT_UNSAFE).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+
+
+@pass_context
+def script_messages(context: Any) -> Markup:
+    """The scripts' catalogue in the page's language, as JSON for its ``<script>`` block;
+    none in English, the source, where ``t()`` shows each message as written."""
+    return _script_messages(context_lang(context), translations.LOCALE_DIR)
+
+
+@cache
+def _script_messages(lang: str, folder: Path) -> Markup:
+    """Made once per language: every scripted page of that language carries it."""
+    if lang == SOURCE_LANG:
+        return json_for_script({})
+    return json_for_script(translations.script_messages(lang, folder))
 
 
 def term(vocabulary: str, value: str) -> vocab.Term:
@@ -130,7 +146,7 @@ FILTERS = MappingProxyType(
 GLOBALS = MappingProxyType(
     {
         "asset": asset_url,
-        "script_messages": page_script_messages,
+        "script_messages": script_messages,
         "page_language": page_language,
         "breadcrumbs_jsonld": breadcrumbs_jsonld,
         "clinic_jsonld": _in_page_language(clinic_jsonld),
