@@ -437,10 +437,11 @@ def test_links_reach_existing_guide_sections_and_directory_filters(path: Path) -
     assert broken == []
 
 
-@pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
+@pytest.mark.parametrize("path", ALL_PAGES + SPANISH_PAGES, ids=page_id)
 def test_directory_links_sit_in_one_find_a_clinic_box_after_the_facts(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    boxes = list(_FIND_BOX.finditer(text))
+    spanish = path.parent == SPANISH_DIR
+    boxes = list((_SPANISH_FIND_BOX if spanish else _FIND_BOX).finditer(text))
 
     assert len(boxes) == 1, 'add one <aside class="guide-find" ...> box per page'
     box = boxes[0]
@@ -448,10 +449,11 @@ def test_directory_links_sit_in_one_find_a_clinic_box_after_the_facts(path: Path
     assert _DIRECTORY_LINK.findall(outside) == [], "move directory links into the box"
     assert _DIRECTORY_LINK.findall(box.group(1)), "the box links to the directory"
     after = text[box.end() :].lstrip("\n")
-    if path in TOPIC_PAGES:
-        assert after.startswith("## Sources {#sources}"), "put the box after the facts"
-    else:
+    if path.name == "index.md":
         assert after == ""
+    else:
+        sources = "## Fuentes {#sources}" if spanish else "## Sources {#sources}"
+        assert after.startswith(sources), "put the box after the facts"
 
 
 @pytest.mark.parametrize("path", ALL_PAGES, ids=page_id)
@@ -849,22 +851,6 @@ def test_spanish_page_keeps_the_english_link_targets(path: Path) -> None:
     spanish, english = (split_sources(text)[0] for text in _pair(path))
 
     assert Counter(_LINK_TARGET.findall(spanish)) == Counter(_LINK_TARGET.findall(english))
-
-
-@pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)
-def test_spanish_page_keeps_directory_links_in_one_box_after_the_facts(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    boxes = list(_SPANISH_FIND_BOX.finditer(text))
-
-    assert len(boxes) == 1, 'keep the one <aside class="guide-find" ...> box'
-    box = boxes[0]
-    outside = text[: box.start()] + text[box.end() :]
-    assert _DIRECTORY_LINK.findall(outside) == [], "keep directory links in the box"
-    after = text[box.end() :].lstrip("\n")
-    if path.name == "index.md":
-        assert after == ""
-    else:
-        assert after.startswith("## Fuentes {#sources}"), "keep the box after the facts"
 
 
 @pytest.mark.parametrize("path", SPANISH_PAGES, ids=page_id)

@@ -9,6 +9,7 @@ as the English (names such as "Texas" or "MD").
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -169,8 +170,19 @@ def test_scripts_on_spanish_pages_get_the_spanish_words(site: TinySite) -> None:
     assert 'data-lang-prefix="es/"' in page
     assert 'data-vocabulary="../../data/vocabulary.es.json"' in page
     assert '"Verified {date}":"Verificada el {date}"' in page
-    words = (site.output / "data" / "vocabulary.es.json").read_text(encoding="utf-8")
-    assert '"iv_infusion","Infusión IV"' in words
+    words = json.loads((site.output / "data" / "vocabulary.es.json").read_text("utf-8"))
+    assert words["vocab"]["route"][0][:2] == ["iv_infusion", "Infusión IV"]
+    assert words["recently_verified"] != "Recently verified"  # the finder's notes, too
+
+
+def test_the_compare_page_reads_each_clinic_in_its_own_language(site: TinySite) -> None:
+    path = "clinics/az/old-pueblo-pain-associates/clinic.json"
+    english = json.loads((site.output / path).read_text("utf-8"))
+    spanish = json.loads((site.output / "es" / path).read_text("utf-8"))
+    assert spanish["record"] == english["record"]  # one record, as contributed
+    assert spanish["labels"]["route"]["iv_infusion"][0] == "Infusión IV"
+    assert "de 2025" in spanish["derived"]["display"]["last_verified"]
+    assert "por sesión" in spanish["derived"]["services"][0]["headline"]
 
 
 def test_the_sitemap_lists_each_language_with_its_alternates() -> None:

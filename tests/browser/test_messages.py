@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_pages import sample_identities
 from finder_tasks import PHONE, open_finder
 from test_directory_pages import assert_clean
 
@@ -100,4 +101,20 @@ def test_an_english_page_carries_no_catalogue_and_speaks_english(site, new_visit
     assert catalogue_of(page.content()) == {}
     heading = page.inner_text("#results-heading")
     assert re.fullmatch(r"\d+ clinics? within 25 miles of 78704", heading), heading
+    assert_clean(visit, site)
+
+
+@pytest.mark.browser
+def test_the_spanish_comparison_speaks_spanish(site, new_visit) -> None:
+    visit = new_visit(viewport=PHONE)
+    page = visit.page
+    first, second = sample_identities()[:2]
+    page.goto(f"{site.url}es/compare/?c={first},{second}")
+    page.wait_for_selector(".compare-table")
+
+    table = page.inner_text(".compare-table")
+    assert re.search(r"\d{1,2} de [a-z]+ de \d{4}", table), table[:300]
+    assert "Verificada" in table or "Comprobada" in table
+    names = page.locator(".column-name a").first.get_attribute("href")
+    assert "/es/clinics/" in names, names
     assert_clean(visit, site)

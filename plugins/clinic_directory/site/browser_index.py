@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 import zipcodes
@@ -42,6 +43,7 @@ from clinic_directory.site.formatting import (
     wait_text,
     web_address,
 )
+from clinic_directory.site.translations import SOURCE_LANG, translate
 from clinic_directory.site.urls import SiteUrls
 
 INDEX_VERSION = 3
@@ -250,21 +252,23 @@ def index_document(records: list[ClinicRecord], urls: SiteUrls) -> dict[str, Any
     }
 
 
-def vocabulary_document(translate: Callable[[str], str]) -> dict[str, Any]:
+def vocabulary_document(lang: str) -> dict[str, Any]:
     """The index's words in another language, for the scripts of that language's pages
-    (``data/vocabulary.<lang>.json``): the same rows as the index's ``vocab``, whose
-    positions the columns use, with translated labels and explanations (guide links
-    stay language-neutral: the scripts add the page's language). The index itself
-    stays one, in the first language."""
+    (``data/vocabulary.<lang>.json``): each key stands in for the index's own, and
+    ``vocab`` has the same rows, whose positions the columns use, with translated
+    labels and explanations (guide links stay language-neutral: the scripts add the
+    page's language). The index itself stays one, in the first language."""
+    words = partial(translate, lang)
     return {
-        "at_home_warning": translate(vocab.AT_HOME_WARNING),
+        **index_constants(lang),
+        "at_home_warning": words(vocab.AT_HOME_WARNING),
         "vocab": {
-            name: _vocabulary_rows(vocabulary, translate) for name, vocabulary in vocab.ALL.items()
+            name: _vocabulary_rows(vocabulary, words) for name, vocabulary in vocab.ALL.items()
         },
     }
 
 
-def _labels_used(record: ClinicRecord) -> dict[str, dict[str, list[str]]]:
+def _labels_used(record: ClinicRecord, lang: str) -> dict[str, dict[str, list[str]]]:
     """``{vocabulary: {value: [label, explanation, guide]}}`` for the values this record uses."""
     data = record.data
     services = data["services"]
@@ -297,7 +301,7 @@ def _labels_used(record: ClinicRecord) -> dict[str, dict[str, list[str]]]:
     }
     return {
         name: {
-            term.value: [term.label, term.explanation, term.guide]
+            term.value: [translate(lang, term.label), translate(lang, term.explanation), term.guide]
             for term in vocab.ALL[name]
             if term.value in values
         }
@@ -306,21 +310,21 @@ def _labels_used(record: ClinicRecord) -> dict[str, dict[str, list[str]]]:
     }
 
 
-def _service_details(record: ClinicRecord, service: Mapping[str, Any]) -> dict[str, Any]:
+def _service_details(record: ClinicRecord, service: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """What the compare page shows of a service, worded by ``formatting`` so that it
     reads exactly like the clinic page."""
     insurance = service.get("insurance")
     return {
         "route": service["route"],
-        "headline": headline_text(record.headline(service), insurance),
+        "headline": headline_text(record.headline(service), insurance, lang),
         "comparable_price": record.comparable_price(service),
         "price_sort_key": record.price_sort_key(service),
         "prices": [
             {
                 "kind": figure.kind,
-                "text": figure_text(figure, insurance) + stale_note(figure),
+                "text": figure_text(figure, insurance, lang) + stale_note(figure, lang),
                 "observed": figure.observed.isoformat(),
-                "observed_text": us_date(figure.observed),
+                "observed_text": us_date(figure.observed, lang),
                 "current": figure.current,
             }
             for figure in record.price_figures(service)
@@ -328,7 +332,7 @@ def _service_details(record: ClinicRecord, service: Mapping[str, Any]) -> dict[s
     }
 
 
-def _display(record: ClinicRecord) -> dict[str, Any]:
+def _display(record: ClinicRecord, lang: str) -> dict[str, Any]:
     """The record's phone, hours, website and dates as people read them, and the
     directions link (the record keeps the data formats)."""
     data = record.data
@@ -337,19 +341,20 @@ def _display(record: ClinicRecord) -> dict[str, Any]:
         "phone": us_phone(data["phone"]),
         "website": web_address(data["website"]),
         "directions": directions_url(record),
-        "hours": {day: hours_range(text) for day, text in data.get("hours", {}).items()},
-        "last_verified": us_date(data["last_verified"]),
-        "refunds": refund_text(data.get("refunds")),
-        "wait": wait_text(wait) if wait else None,
+        "hours": {day: hours_range(text, lang) for day, text in data.get("hours", {}).items()},
+        "last_verified": us_date(data["last_verified"], lang),
+        "refunds": refund_text(data.get("refunds"), lang),
+        "wait": wait_text(wait, lang) if wait else None,
         "npi_checks": [
-            npi_check_text(c["npi_check"]) if "npi_check" in c else None
+            npi_check_text(c["npi_check"], lang) if "npi_check" in c else None
             for c in data.get("clinicians", [])
         ],
     }
 
 
-def clinic_document(record: ClinicRecord, *, url: str) -> dict[str, Any]:
-    """One clinic's full record and what the build derived from it (``clinic.json``).
+def clinic_document(record: ClinicRecord, *, url: str, lang: str = SOURCE_LANG) -> dict[str, Any]:
+    """One clinic's full record and what the build derived from it (``clinic.json``),
+    its words (labels, prices, dates) in ``lang``: each language has its own copy.
 
     ``derived.services`` is aligned with ``record.services`` (and each ``prices``
     list with the service's prices), so the compare page can show every price
@@ -364,20 +369,22 @@ def clinic_document(record: ClinicRecord, *, url: str) -> dict[str, Any]:
         "record": record.data,
         "derived": {
             "location": list(record.location) if record.location else None,
-            "services": [_service_details(record, s) for s in record.data["services"]],
+            "services": [_service_details(record, s, lang) for s in record.data["services"]],
             "lowest_comparable_price": record.lowest_comparable_price,
-            "display": _display(record),
+            "display": _display(record, lang),
             "verification": {
                 "last_verified": record.last_verified.isoformat(),
                 "age_days": record.verified_age_days,
                 "state": record.verification_state,
-                "warning": verification_warning(record.verified_age_days),
-                "how": verified_how(record),
-                "recently_verified": RECENTLY_VERIFIED if record.recently_verified else None,
+                "warning": verification_warning(record.verified_age_days, lang),
+                "how": verified_how(record, lang),
+                "recently_verified": translate(lang, RECENTLY_VERIFIED)
+                if record.recently_verified
+                else None,
                 "out_of_date": record.out_of_date,
             },
         },
-        "labels": _labels_used(record),
+        "labels": _labels_used(record, lang),
     }
 
 

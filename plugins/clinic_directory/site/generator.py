@@ -46,7 +46,6 @@ from clinic_directory.site.seo import (
     sitemap_xml,
 )
 from clinic_directory.site.settings import DirectorySettings, read_settings
-from clinic_directory.site.translations import translate
 from clinic_directory.site.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
@@ -484,7 +483,12 @@ class ClinicGenerator(Generator):
             page_name="clinic",
             **own_record_only,
         )
-        document = browser_index.clinic_document(record, url=clinic.url)
+        documents = {
+            self.options.lang_prefix(lang): browser_index.clinic_document(
+                record, url=clinic.url, lang=lang
+            )
+            for lang in self.options.languages
+        }
         for identity in (record.identity, *record.data.get("previous_slugs", [])):
             if identity != record.identity:
                 files += self.write(
@@ -495,8 +499,9 @@ class ClinicGenerator(Generator):
                     page_name="redirect",
                     **own_record_only,
                 )
-            files.append(self.urls.clinic_json(identity))
-            self.write_json(files[-1], document)
+            for prefix, document in documents.items():
+                files.append(prefix + self.urls.clinic_json(identity))
+                self.write_json(files[-1], document)
         return files
 
     def listings(self) -> list[tuple[str, list[Clinic], list[Page], dict[str, Any]]]:
@@ -571,7 +576,7 @@ class ClinicGenerator(Generator):
         for lang in self.options.languages[1:]:
             self.write_json(
                 f"data/vocabulary.{lang}.json",
-                browser_index.vocabulary_document(partial(translate, lang)),
+                browser_index.vocabulary_document(lang),
             )
         parts = [self.exports[clinic.record.identity] for clinic in self.clinics]
         for name, text in opendata.downloads(

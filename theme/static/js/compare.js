@@ -528,35 +528,18 @@
     var pattern = document.querySelector("[data-clinic-json]").getAttribute("data-clinic-json");
     var parts = id.split("/");
     var path = pattern.replace("{state}", parts[0]).replace("{slug}", parts[1]);
-    return fetch(siteRoot() + path, {credentials: "same-origin"})
+    // each language has its own copy, in its words (/es/clinics/.../clinic.json)
+    return fetch(CD.inPageRoot(siteRoot()) + path, {credentials: "same-origin"})
       .then(function (response) { return response.ok ? response.json() : null; });
-  }
-
-  /* A clinic's words in the page's language: clinic.json labels its terms in the
-   * site's first language; the page's vocabulary file has the same terms translated,
-   * with guide links into that language's guide (and the page root added there). */
-  function inPageLanguage(doc, translated) {
-    if (doc && translated) {
-      Object.keys(doc.labels).forEach(function (name) {
-        (translated.vocab[name] || []).forEach(function (row) {
-          if (doc.labels[name][row[0]]) {
-            doc.labels[name][row[0]] = [row[1], row[2], row[3]];
-          }
-        });
-      });
-    }
-    return doc;
   }
 
   /* A clinic's document, following a rename through the index's redirects. */
   function resolveClinic(id, redirects) {
-    return Promise.all([fetchClinic(id), CD.pageVocabulary()]).then(function (found) {
-      if (found[0]) {
-        return inPageLanguage(found[0], found[1]);
+    return fetchClinic(id).then(function (doc) {
+      if (doc) {
+        return doc;
       }
-      return redirects().then(function (map) {
-        return map[id] ? fetchClinic(map[id]).then(function (doc) { return inPageLanguage(doc, found[1]); }) : null;
-      });
+      return redirects().then(function (map) { return map[id] ? fetchClinic(map[id]) : null; });
     });
   }
 

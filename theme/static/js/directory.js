@@ -208,25 +208,16 @@
     return root + (document.documentElement.getAttribute("data-lang-prefix") || "");
   }
 
-  var pendingWords = null;
-
-  /* The index and clinic.json speak the site's first language; a page in another names
-   * its vocabulary file (null otherwise), whose rows stand in position for position. */
-  function pageVocabulary() {
+  /* The index speaks the site's first language; a page in another names its words
+   * file, each of whose keys stands in for the index's own (the vocabulary's rows in
+   * the same positions, the notes and warning levels). */
+  function inPageLanguage(document_) {
     var words = document.documentElement.getAttribute("data-vocabulary");
     if (!words) {
-      return Promise.resolve(null);
+      return document_;
     }
-    pendingWords = pendingWords || fetchJson(new URL(words, document.baseURI).href);
-    return pendingWords;
-  }
-
-  function inPageLanguage(document_) {
-    return pageVocabulary().then(function (translated) {
-      if (translated) {
-        document_.vocab = translated.vocab;
-        document_.at_home_warning = translated.at_home_warning;
-      }
+    return fetchJson(new URL(words, document.baseURI).href).then(function (translated) {
+      Object.keys(translated).forEach(function (key) { document_[key] = translated[key]; });
       return document_;
     });
   }
@@ -541,7 +532,6 @@
     el: el,
     safeHref: safeHref,
     loadIndex: loadIndex,
-    pageVocabulary: pageVocabulary,
     inPageRoot: inPageRoot,
     decodeIndex: decodeIndex,
     readSearch: readSearch,
