@@ -62,8 +62,8 @@ translations: messages
 	$(VENV)/bin/pybabel update --input-file $(POT) --output-dir $(LOCALES) \
 		--no-wrap --ignore-obsolete --ignore-pot-creation-date
 
-# Compile every translation (as the build does) and count what is still untranslated or
-# fuzzy: a warning, never an error. Writes nothing into the repository.
+# Count what each translation leaves untranslated or fuzzy (warnings), and fail on a
+# translation whose placeholders differ from its message's (it would break a page).
 translations-check: install-python
 	$(PY) -m clinic_directory translations
 

@@ -32,8 +32,8 @@ OPEN, CLOSE = "⟦", "⟧"
 #: on phones), and the ``<meta>`` whose ``content`` is a page's description.
 READ_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "data-label")
 READ_META = ("description", "og:title", "og:description")
-#: Not catalogue strings: the site's name and description, from the settings.
-SETTINGS = ("SITENAME", "SITE_DESCRIPTION")
+#: Not a catalogue string: the site's name, from the settings.
+SETTINGS = ("SITENAME",)
 
 
 def message_ids(pot: Path) -> set[Any]:

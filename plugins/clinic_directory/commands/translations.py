@@ -1,20 +1,29 @@
-"""``clinic-directory translations``: what each translation still lacks.
+"""``clinic-directory translations``: what each translation still lacks, and what in
+it would break a page.
 
 A message left untranslated shows in English and a fuzzy one (a guess made when the
 English changed) is never shown, so both are worth a translator's look; neither
-stops a build, so this reports them as warnings and exits 0. The pull-request
-check runs it with ``--format github``.
+stops a build, so they are warnings. A translation whose placeholders differ from
+its message's (``%(state)s``, ``{count}``) would fail the build or show a
+placeholder to visitors: that is an error, and the command exits 1. The
+pull-request check runs it with ``--format github``.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
 
 from clinic_directory.site.translations import LOCALE_DIR, TEMPLATE
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+#: What a plural's form for one may leave out ("Una clínica" for "{count} clinic").
+COUNTS = {"%(num)s", "%(num)d", "%(count)s", "{count}", "{num}"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,7 @@ class TranslationState:
     untranslated: tuple[str, ...]
     fuzzy: tuple[str, ...]
     missing: tuple[str, ...]  # in the template, not yet in the catalogue
+    broken: tuple[str, ...] = ()  # translations whose placeholders differ
 
     def warnings(self) -> list[str]:
         found = []
@@ -51,11 +61,12 @@ def _key(message_id: str | tuple[str, ...]) -> str:
     return message_id if isinstance(message_id, str) else message_id[0]
 
 
-def translation_states(locale_dir: Path = LOCALE_DIR) -> list[TranslationState]:
+def translation_states(locale_dir: Path | None = None) -> list[TranslationState]:
+    """Each language's catalogue in ``locale_dir`` (the plugin's own by default)."""
     with TEMPLATE.open("rb") as file:
         wanted = {_key(message.id) for message in read_po(file) if message.id}
     states = []
-    for path in sorted(locale_dir.glob("*/LC_MESSAGES/messages.po")):
+    for path in sorted((locale_dir or LOCALE_DIR).glob("*/LC_MESSAGES/messages.po")):
         with path.open("rb") as file:
             catalogue = read_po(file)
         messages = [message for message in catalogue if message.id]
@@ -70,9 +81,27 @@ def translation_states(locale_dir: Path = LOCALE_DIR) -> list[TranslationState]:
                 ),
                 fuzzy=tuple(_key(m.id) for m in messages if m.fuzzy),
                 missing=tuple(sorted(wanted - have)),
+                broken=tuple(p for m in messages for p in placeholder_problems(m)),
             )
         )
     return states
+
+
+def placeholder_problems(message: Any) -> list[str]:
+    """How a translation's placeholders differ from its message's."""
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    expected = {name for text in ids for name in PLACEHOLDER.findall(text)}
+    problems = []
+    for form in (f for f in forms if f and not message.fuzzy):
+        found = set(PLACEHOLDER.findall(form))
+        left_out = expected - found - (COUNTS if len(ids) > 1 else set())
+        if found - expected or left_out:
+            problems.append(
+                f"{_key(message.id)!r}: the translation has {sorted(found)}, the message "
+                f"{sorted(expected)}: use the message's placeholders, unchanged"
+            )
+    return problems
 
 
 def _translated(string: str | tuple[str, ...]) -> bool:
@@ -82,10 +111,11 @@ def _translated(string: str | tuple[str, ...]) -> bool:
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "translations",
-        help="report untranslated and fuzzy messages in each translation (warnings only)",
+        help="report untranslated and fuzzy messages (warnings) and broken placeholders (errors)",
         description=(
             "Count, for each language's message catalogue, the messages still untranslated "
-            "or fuzzy and those added to the template since it was updated. Always exits 0."
+            "or fuzzy and those added to the template since it was updated (warnings), and "
+            "list translations whose placeholders differ from the message's (errors: exit 1)."
         ),
     )
     parser.add_argument(
@@ -98,16 +128,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    status = 0
     for state in translation_states():
         warnings = state.warnings()
-        if not warnings:
+        if not warnings and not state.broken:
             print(f"{state.lang}: all {state.total} messages translated")
-        for warning in warnings:
+        said = [("warning", text) for text in warnings] + [("error", t) for t in state.broken]
+        for level, text in said:
             if args.format == "github":
-                print(f"::warning file={_relative(state.path)}::{warning}")
+                print(f"::{level} file={_relative(state.path)}::{text}")
             else:
-                print(f"{state.lang}: {warning}")
-    return 0
+                print(f"{state.lang}: {level}: {text}")
+        status = status or int(bool(state.broken))
+    return status
 
 
 def _relative(path: Path) -> str:
