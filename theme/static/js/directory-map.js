@@ -244,7 +244,20 @@
     L.marker([lat, lon], {icon: pinIcon(), title: name, alt: name, keyboard: false}).addTo(map);
   }
 
+  /* Leaflet names its zoom buttons in English; they speak the page's language. */
+  function nameZoomButtons(map) {
+    [[".leaflet-control-zoom-in", t("Zoom in")], [".leaflet-control-zoom-out", t("Zoom out")]]
+      .forEach(function (pair) {
+        var button = map.getContainer().querySelector(pair[0]);
+        if (button) {
+          button.title = pair[1];
+          button.setAttribute("aria-label", pair[1]);
+        }
+      });
+  }
+
   whenMapReady(function (map) {
+    nameZoomButtons(map);
     var placeholder = map.getContainer();
     if (placeholder.classList.contains("clinic-map")) {
       clinicPageMap(map, placeholder);
