@@ -70,12 +70,13 @@ _SOURCE_LINE = re.compile(r"^\d+\. .*$", re.MULTILINE)
 _WEB_LINK = re.compile(r"\[[^\]]+\]\((https://[^)\s]+)\)")
 _CITATION = re.compile(r"\[(\d+(?:, \d+)*)\]")
 
-# The one box per page that holds the directory's "find clinics" links.
-_FIND_BOX = re.compile(
+# The one box per page that holds the directory's "find clinics" links, its heading
+# in the page's language.
+_FIND_BOX_PATTERN = (
     r'^<aside class="guide-find" aria-labelledby="find-a-clinic" markdown="1">\n'
-    r"\n## Find a clinic \{#find-a-clinic\}\n(.*?)^</aside>\n",
-    re.MULTILINE | re.DOTALL,
+    r"\n## {heading} \{{#find-a-clinic\}}\n(.*?)^</aside>\n"
 )
+_FIND_BOX = re.compile(_FIND_BOX_PATTERN.format(heading="Find a clinic"), re.M | re.S)
 _DIRECTORY_LINK = re.compile(r"\]\((?:\.\./)+clinics/[^)]*\)")
 
 # Wording that publishes a statement beside a caveat that nobody checked it. The
@@ -764,11 +765,7 @@ def test_guide_index_lists_the_other_pages_with_their_summaries() -> None:
 # --- the Spanish guide -------------------------------------------------------------
 
 _ANY_ANCHOR = re.compile(r"\{#([^}]*)\}")
-_SPANISH_FIND_BOX = re.compile(
-    r'^<aside class="guide-find" aria-labelledby="find-a-clinic" markdown="1">\n'
-    r"\n## [^\n]+ \{#find-a-clinic\}\n(.*?)^</aside>\n",
-    re.MULTILINE | re.DOTALL,
-)
+_SPANISH_FIND_BOX = re.compile(_FIND_BOX_PATTERN.format(heading=r"[^\n]+"), re.M | re.S)
 _HEX12 = re.compile(r"[0-9a-f]{12}")
 _POISON_HELP = "Línea de Ayuda para Envenenamientos (Poison Help): 1-800-222-1222"
 _LIFELINE = "Línea 988 de Prevención del Suicidio y Crisis"
