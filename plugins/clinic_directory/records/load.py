@@ -288,7 +288,9 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _RecordError:
         return _PartReadError(
             line + 1, column + 1, "invalid YAML: a quote opened here is never closed", fix or hint
         )
-    hint = _line_fix(lines[mark.line], problem, context) or hint
+    # the parser may stop just past the last line, at the end of the file
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    hint = _line_fix(line, problem, context) or hint
     return _marked(mark, f"invalid YAML: {visible(problem)}", hint)
 
 
