@@ -38,12 +38,8 @@ def review_problems(metadata: Mapping[str, object], today: date) -> list[str]:
     matched without regard to case, so both Pelican's lower-case metadata and the
     page header's own spelling work.
     """
-    fields = {str(key).lower(): value for key, value in metadata.items()}
-    problems = [
-        f"{name} is missing: add '{name}: ...' to the page header"
-        for name in REQUIRED_FIELDS
-        if not str(fields.get(name.lower()) or "").strip()
-    ]
+    fields = _lower_keys(metadata)
+    problems = _missing(fields, REQUIRED_FIELDS)
     dates: dict[str, date] = {}
     for name in DATE_FIELDS:
         value = fields.get(name.lower())
@@ -82,6 +78,20 @@ def review_problems(metadata: Mapping[str, object], today: date) -> list[str]:
     return problems
 
 
+def _lower_keys(metadata: Mapping[str, object]) -> dict[str, object]:
+    """Keys without regard to case: Pelican's lower-case metadata and the header's own
+    spelling both work."""
+    return {str(key).lower(): value for key, value in metadata.items()}
+
+
+def _missing(fields: Mapping[str, object], names: tuple[str, ...]) -> list[str]:
+    return [
+        f"{name} is missing: add '{name}: ...' to the page header"
+        for name in names
+        if not str(fields.get(name.lower()) or "").strip()
+    ]
+
+
 def _as_date(value: object) -> date | None:
     """A date from metadata: a date object as is, or text written as YYYY-MM-DD."""
     if isinstance(value, datetime):
@@ -112,13 +122,8 @@ def translation_problems(
 ) -> list[str]:
     """What makes a translated page untrustworthy next to its English page: it was made
     from an older English text, or it claims a review the English page never had."""
-    fields = {str(key).lower(): value for key, value in translation.items()}
-    original = {str(key).lower(): value for key, value in english.items()}
-    problems = [
-        f"{name} is missing: add '{name}: ...' to the page header"
-        for name in TRANSLATION_FIELDS
-        if not str(fields.get(name.lower()) or "").strip()
-    ]
+    fields, original = _lower_keys(translation), _lower_keys(english)
+    problems = _missing(fields, TRANSLATION_FIELDS)
     made_from = str(fields.get("english_revision") or "").strip()
     if made_from and made_from != english_revision:
         problems.append(

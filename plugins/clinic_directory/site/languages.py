@@ -10,7 +10,7 @@ Data files, assets and feeds are shared: their URLs never carry a language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -29,8 +29,14 @@ def languages_of(context: Mapping[str, Any]) -> list[str]:
     return list(context.get("CLINIC_LANGUAGES") or [context.get("DEFAULT_LANG") or "en"])
 
 
+def url_prefix(languages: Sequence[str], lang: str) -> str:
+    """What a page's site-relative URL starts with in ``lang``: nothing in the first
+    of ``languages``, ``es/`` in Spanish."""
+    return "" if lang == languages[0] else f"{lang}/"
+
+
 def prefix(context: Mapping[str, Any], lang: str) -> str:
-    return "" if lang == languages_of(context)[0] else f"{lang}/"
+    return url_prefix(languages_of(context), lang)
 
 
 @pass_context

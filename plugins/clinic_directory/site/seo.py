@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from feedgenerator import Atom1Feed
 
@@ -29,7 +29,7 @@ def sitemap_xml(entries: Iterable[tuple[Sequence[tuple[str, str]], date | None]]
     for versions, modified in entries:
         lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
         links = "".join(
-            f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(url)}"/>'
+            f'<xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(url)}/>'
             for lang, url in versions
         )
         if len(versions) < 2:

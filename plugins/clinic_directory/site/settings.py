@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from clinic_directory.errors import ConfigurationError
+from clinic_directory.site.languages import url_prefix
 from clinic_directory.site.translations import N_, po_path
 from clinic_directory.site.urls import URL_DEFAULTS, URL_PLACEHOLDERS
 
@@ -74,9 +75,7 @@ class DirectorySettings:
     languages: tuple[str, ...] = ("en",)
 
     def lang_prefix(self, lang: str) -> str:
-        """What a page's site-relative URL starts with in ``lang``: nothing in the first
-        language, ``es/`` in Spanish."""
-        return "" if lang == self.languages[0] else f"{lang}/"
+        return url_prefix(self.languages, lang)
 
     def edit_url(self, source: str) -> str:
         """Where "Suggest an edit" sends a reader: the record's file in the repository."""

@@ -25,6 +25,11 @@
     return home ? home.href : new URL("/", document.baseURI).href;
   }
 
+  /* Where this page's language starts: its clinic pages and clinic.json copies. */
+  function pageRoot() {
+    return CD.inPageRoot(siteRoot());
+  }
+
   function selection() {
     return CD.readSearch(window.location).cmp.filter(function (id) { return IDENTITY.test(id); });
   }
@@ -33,7 +38,7 @@
    * sent to a server), so the comparison can say how far each clinic is. */
   function compareHref(ids) {
     var near = CD.readSearch(window.location).near;
-    return CD.inPageRoot(siteRoot()) + "compare/?c=" + ids.join(",") + (near ? "#near=" + near : "");
+    return pageRoot() + "compare/?c=" + ids.join(",") + (near ? "#near=" + near : "");
   }
 
   function setSelection(ids) {
@@ -165,7 +170,7 @@
     if (!entry || !entry[2]) {
       return label(doc, vocabName, value);
     }
-    return el("a", {href: new URL(entry[2], CD.inPageRoot(siteRoot())).href, title: entry[1], text: entry[0]});
+    return el("a", {href: new URL(entry[2], pageRoot()).href, title: entry[1], text: entry[0]});
   }
 
   function listOf(doc, vocabName, values) {
@@ -423,7 +428,7 @@
   /* The column heading: the name as a link, where it is, and its own controls below it. */
   function columnHead(doc, i, count) {
     var name = doc.record.name;
-    var href = CD.safeHref(doc.url, CD.inPageRoot(siteRoot()));
+    var href = CD.safeHref(doc.url, pageRoot());
     // TRANSLATORS: the controls of one clinic's column in the comparison; {name} is the clinic's.
     var tools = el("div", {"class": "column-tools", role: "group", "aria-label": t("Arrange {name}", {name: name})}, [
       el("button", {type: "button", "class": "move", "data-move": "-1", "data-at": i,
@@ -529,7 +534,7 @@
     var parts = id.split("/");
     var path = pattern.replace("{state}", parts[0]).replace("{slug}", parts[1]);
     // each language has its own copy, in its words (/es/clinics/.../clinic.json)
-    return fetch(CD.inPageRoot(siteRoot()) + path, {credentials: "same-origin"})
+    return fetch(pageRoot() + path, {credentials: "same-origin"})
       .then(function (response) { return response.ok ? response.json() : null; });
   }
 
