@@ -13,9 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import pass_context
-
 from clinic_directory.errors import ConfigurationError
+from clinic_directory.site.page_context import page_wide
 
 OUTPUT_FOLDER = "static"
 
@@ -84,7 +83,7 @@ def collect_theme_assets(static_folder: Path, vendor: Mapping[str, Path]) -> Ass
     return manifest
 
 
-@pass_context
+@page_wide
 def asset_url(context: Mapping, logical: str) -> str:
     """Jinja global ``asset('css/site.css')``: the hashed URL, under ``SITEURL``."""
     manifest: AssetManifest = context["asset_manifest"]

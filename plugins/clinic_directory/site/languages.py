@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from jinja2 import pass_context
 from markupsafe import Markup
 
+from clinic_directory.site.page_context import page_wide
 from clinic_directory.site.translations import context_lang
 
 #: Each language's name in itself, for the language switch.
@@ -39,28 +39,28 @@ def prefix(context: Mapping[str, Any], lang: str) -> str:
     return url_prefix(languages_of(context), lang)
 
 
-@pass_context
+@page_wide
 def lang_url(context: Any, path: str = "", lang: str | None = None) -> str:
     """A directory page's URL in the page's language, or in ``lang``:
     ``lang_url(clinic.url)`` is ``/es/clinics/tx/riverside/`` on a Spanish page."""
     return f"{context.get('SITEURL', '')}/{prefix(context, lang or context_lang(context))}{path}"
 
 
-@pass_context
+@page_wide
 def lang_root(context: Any) -> str:
     """Where the page's language starts, without the final slash, for messages that
     write ``{{ site }}/guide/`` (``SITEURL`` itself in the first language)."""
     return lang_url(context).removesuffix("/")
 
 
-@pass_context
+@page_wide
 def lang_prefix(context: Any) -> str:
     """``es/`` on a Spanish page, nothing in the first language: the scripts add it to
     the clinic and page addresses they write."""
     return prefix(context, context_lang(context))
 
 
-@pass_context
+@page_wide
 def alternates(context: Any) -> list[tuple[str, str]]:
     """The page being rendered in each language it exists in, as (language, URL), its
     own language included: for ``hreflang`` links and the language switch."""
@@ -75,7 +75,7 @@ def alternates(context: Any) -> list[tuple[str, str]]:
     return [(lang, f"{site_url}/{versions[lang].url}") for lang in languages if lang in versions]
 
 
-@pass_context
+@page_wide
 def written_attrs(context: Any) -> Markup:
     """`` lang="en"`` for text a clinic wrote (records are in the site's first language),
     on a page in another language, so a screen reader reads it in English; nothing on
@@ -84,7 +84,7 @@ def written_attrs(context: Any) -> Markup:
     return Markup(f' lang="{first}"') if context_lang(context) != first else Markup("")
 
 
-@pass_context
+@page_wide
 def written(context: Any, text: str) -> Markup:
     """Clinic-written text inline, in a ``<span lang="en">`` on a page in another
     language (see ``written_attrs``), escaped."""
@@ -92,7 +92,7 @@ def written(context: Any, text: str) -> Markup:
     return Markup(f"<span{attrs}>%s</span>") % text if attrs else Markup.escape(text)
 
 
-@pass_context
+@page_wide
 def in_page_language(context: Any, content: Any) -> Any:
     """A Pelican page in the language of the page being rendered, if translated, else
     as it is: a Spanish guide page lists the Spanish guide pages."""

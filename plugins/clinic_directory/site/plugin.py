@@ -15,6 +15,7 @@ from clinic_directory.site.external_links import NAME as EXTERNAL_LINKS
 from clinic_directory.site.generator import ClinicGenerator
 from clinic_directory.site.languages import FILTERS as LANGUAGE_FILTERS
 from clinic_directory.site.languages import GLOBALS as LANGUAGE_GLOBALS
+from clinic_directory.site.page_context import install as install_page_context
 from clinic_directory.site.publish import publication_of, stage
 from clinic_directory.site.search import index_site
 from clinic_directory.site.settings import apply_defaults, read_settings
@@ -40,7 +41,14 @@ def initialize(pelican: Any) -> None:
     settings["CLINIC_LANGUAGES"] = list(options.languages)
     environment = settings["JINJA_ENVIRONMENT"]
     extensions = [*environment.get("extensions", ()), "jinja2.ext.i18n"]
-    settings["JINJA_ENVIRONMENT"] = {**environment, "autoescape": True, "extensions": extensions}
+    # Each run makes its generators, and so its templates, anew: no need to check
+    # the template files for changes at every page, as Jinja does by default.
+    settings["JINJA_ENVIRONMENT"] = {
+        **environment,
+        "autoescape": True,
+        "auto_reload": False,
+        "extensions": extensions,
+    }
     settings["JINJA_FILTERS"] = {
         **FILTERS,
         **LANGUAGE_FILTERS,
@@ -56,11 +64,13 @@ def initialize(pelican: Any) -> None:
     stage(pelican)
 
 
-def add_translations(generator: Any) -> None:
+def prepare_templates(generator: Any) -> None:
     """Every generator's templates read the message catalogue (Pelican's page and
-    article generators too, so the guide's pages speak the page's language)."""
+    article generators too, so the guide's pages speak the page's language), and call
+    the theme's helpers through ``PageContext``."""
     if PLUGIN_NAME in (generator.settings.get("PLUGINS") or ()) and hasattr(generator, "env"):
         install_translations(generator.env)
+        install_page_context(generator.env)
 
 
 def get_generators(pelican: Any) -> type[ClinicGenerator] | None:
@@ -94,5 +104,5 @@ def finalize(pelican: Any) -> None:
 def register() -> None:
     signals.initialized.connect(initialize)
     signals.get_generators.connect(get_generators)
-    signals.generator_init.connect(add_translations)
+    signals.generator_init.connect(prepare_templates)
     signals.finalized.connect(finalize)

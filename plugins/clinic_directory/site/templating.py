@@ -15,13 +15,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from clinic_directory.records import vocab
 from clinic_directory.site import formatting, translations
 from clinic_directory.site.assets import asset_url
 from clinic_directory.site.jsonld import breadcrumbs_jsonld, clinic_jsonld
+from clinic_directory.site.page_context import page_wide
 from clinic_directory.site.translations import SOURCE_LANG, context_lang, translate
 
 #: Characters that could end a ``<script>`` block or open a comment inside it.
@@ -37,7 +37,7 @@ def json_for_script(value: Any) -> Markup:
     )
 
 
-@pass_context
+@page_wide
 def script_messages(context: Any) -> Markup:
     """The scripts' catalogue in the page's language, as JSON for its ``<script>`` block;
     none in English, the source, where ``t()`` shows each message as written."""
@@ -56,7 +56,7 @@ def term(vocabulary: str, value: str) -> vocab.Term:
     return vocab.ALL[vocabulary].get(value)
 
 
-@pass_context
+@page_wide
 def translated(context: Any, message: str) -> str:
     """``{{ term.label|translate }}``: a catalogue message held in a variable (a
     vocabulary label, a constant of ``formatting``) in the page's language, escaped on
@@ -64,7 +64,7 @@ def translated(context: Any, message: str) -> str:
     return translate(context_lang(context), message)
 
 
-@pass_context
+@page_wide
 def page_language(context: Any) -> str:
     """The language of the page being rendered, for ``<html lang>``."""
     return context_lang(context)
@@ -90,7 +90,7 @@ def _term_link(lang: str, site_url: str, vocabulary: str, value: str) -> Markup:
     return Markup(f'<a href="{site_url}/{found.guide}" title="{explanation}">{label}</a>')
 
 
-@pass_context
+@page_wide
 def term_link(context: Any, vocabulary: str, value: str) -> Markup:
     """A term's label linked to the guide section explaining it, explanation as title.
 
@@ -100,7 +100,7 @@ def term_link(context: Any, vocabulary: str, value: str) -> Markup:
     return _term_link(context_lang(context), context.get("SITEURL", ""), vocabulary, value)
 
 
-@pass_context
+@page_wide
 def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = False) -> Markup:
     """A list of linked terms, each with its one-line explanation when ``explain``."""
     lang = context_lang(context)
@@ -117,7 +117,7 @@ def term_list(context: Any, vocabulary: str, values: list[str], explain: bool = 
 def _in_page_language(function: Callable[..., Any]) -> Callable[..., Any]:
     """``function`` as a filter or global that writes in the page's language."""
 
-    @pass_context
+    @page_wide
     @wraps(function)
     def in_page_language(context: Any, *args: Any, **kwargs: Any) -> Any:
         return function(*args, lang=context_lang(context), **kwargs)

@@ -24,10 +24,10 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from clinic_directory.records import vocab
+from clinic_directory.site.page_context import page_wide
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 TEMPLATE = LOCALE_DIR / "messages.pot"
@@ -73,7 +73,7 @@ def context_lang(context: Mapping[str, Any]) -> str:
 
 
 # Positional-only, so that a placeholder may be called "message", "count" or anything.
-@pass_context
+@page_wide
 def _gettext(context: Any, message: str, /, **variables: Any) -> str:
     text = catalogue(context_lang(context)).gettext(message)
     if context.eval_ctx.autoescape:
@@ -81,7 +81,7 @@ def _gettext(context: Any, message: str, /, **variables: Any) -> str:
     return text % variables if variables else text  # no placeholder: nothing to fill
 
 
-@pass_context
+@page_wide
 def _ngettext(context: Any, singular: str, plural: str, number: int, /, **variables: Any) -> str:
     text = catalogue(context_lang(context)).ngettext(singular, plural, number)
     variables.setdefault("num", number)
