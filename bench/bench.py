@@ -226,14 +226,6 @@ def build_arguments(records: Path, output: Path, cache: str = "cache") -> list[s
     ]
 
 
-#: The development settings with the site in its first language only.
-ENGLISH_ONLY_SETTINGS = """import os, sys
-sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: F403
-CLINIC_LANGUAGES = ["en"]
-"""
-
-
 def run_step(label: str, command: list[str], cwd: Path, table: Table) -> Run:
     """Run one measured step; a failure is reported in the table with the output's tail."""
     run = run_measured(command, cwd)
