@@ -1,7 +1,8 @@
 """Benchmark the full site build on N realistic generated clinics.
 
-Generates N records with ``bench/synthetic.py`` in a temporary folder, times
-the ``clinic-directory validate`` command (a new process, nothing cached) and
+Times how fast the temporary folder's file system creates files (the site writes
+about twice as many as the baseline), generates N records with ``bench/synthetic.py``
+there, times the ``clinic-directory validate`` command (a new process, nothing cached) and
 validation in-process, builds the whole site with ``clinic-directory build`` and
 measures its time, peak memory and output sizes, edits one record and measures
 the rebuild (what ``serve`` runs after an edit: a new process, the record checks
@@ -357,11 +358,26 @@ class Result:
     baseline: Run | None = None
 
 
+def measure_file_creation(work: Path, table: Table, files: int = 2000) -> None:
+    """How long this machine takes to create files where the sites are built. The site
+    writes about twice as many files as the baseline (a page and a ``clinic.json`` per
+    clinic, per language), so where creating a file is slow the ratios move with it."""
+    folder = work / "file-creation"
+    folder.mkdir()
+    started = time.perf_counter()
+    for number in range(files):
+        (folder / f"{number}.html").touch()
+    seconds = time.perf_counter() - started
+    shutil.rmtree(folder)
+    table.row("file system", f"{files:,} empty files created in {seconds:.2f} s")
+
+
 def benchmark(count: int, seed: int, work: Path, table: Table) -> Result:
     """Run every step into ``work``; the status is non-zero if a step failed."""
     records = work / "records"
     table.heading(f"clinic directory benchmark, N = {count:,}")
     table.row("records", f"{count:,}")
+    measure_file_creation(work, table)
     generated = run_step(
         "generate",
         [sys.executable, str(SYNTHETIC), str(count), str(records), "--seed", str(seed)],

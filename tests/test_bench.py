@@ -23,6 +23,7 @@ def test_bench_prints_every_figure_for_small_sites_and_their_growth():
     assert re.search(r"^records +20$", table, re.MULTILINE)
     assert re.search(r"^validate \(in-process\) +[\d.]+ s .*; 0 errors,", table, re.MULTILINE)
     assert re.search(r"^validate command \(cold\) +[\d.]+ s median of 3 \(", table, re.M)
+    assert re.search(r"^file system +2,000 empty files created in [\d.]+ s$", table, re.M)
     for label in (
         "generate",
         "build",
