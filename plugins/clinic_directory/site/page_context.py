@@ -6,8 +6,8 @@ copies the whole context so that the function can see those variables: with
 Pelican's context, hundreds of settings, for every call. The theme's helpers read
 only what is the same all over the page (its language, ``SITEURL``, the asset
 list), so they are marked ``page_wide`` and ``PageContext`` hands them the page's
-context as it is. On a clinic page that was about fifty copies, a tenth of its
-rendering time.
+context as it is. On a clinic page that was about fifty copies, a tenth of the
+time its files take to make.
 """
 
 from __future__ import annotations
