@@ -474,7 +474,7 @@
     var said = tn("{count} listing not verified for over a year is not shown.",
       "{count} listings not verified for over a year are not shown.", count, {count: number(count)});
     this.hiddenNote.replaceChildren(said, " ",
-      el("button", {type: "button", "class": "button-link needs-js", text: t("Show them too")}));
+      el("button", {type: "button", "class": "button-link needs-js", text: tn("Show it too", "Show them too", count)}));
   };
 
   /* The heading says what is shown: count, route, state and place in one sentence, one
